@@ -1,0 +1,32 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import type { EcbError } from '../domain/errors.js';
+import { requireMembership, requireThread, type ThreadGrant } from '../domain/thread.js';
+import type { ChatPolicy } from './chat-policy.js';
+import type { TokenVerifier } from './ports/token-verifier.js';
+
+export interface ThreadAccess {
+  readonly userId: string;
+  readonly threadToken: string;
+  /** The thread the transport addressed, when it names one (REST paths do). */
+  readonly threadId?: string | undefined;
+}
+
+/**
+ * The step every thread operation starts with: the thread token verifies,
+ * names the thread asked for (when the transport names one), and, with
+ * block-non-members on, lists the caller among its members.
+ */
+export const authorizeThread =
+  (tokens: TokenVerifier, policy: ChatPolicy) =>
+  (access: ThreadAccess): TE.TaskEither<EcbError, ThreadGrant> =>
+    pipe(
+      tokens.verifyThread(access.threadToken),
+      TE.chainEitherK((grant) =>
+        access.threadId === undefined ? E.right(grant) : requireThread(access.threadId)(grant),
+      ),
+      TE.chainEitherK((grant) =>
+        policy.blockNonMembers ? requireMembership(access.userId)(grant) : E.right(grant),
+      ),
+    );

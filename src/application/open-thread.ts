@@ -1,0 +1,52 @@
+import { pipe } from 'fp-ts/lib/function.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import type { EcbError } from '../domain/errors.js';
+import { messagesSince } from '../domain/message.js';
+import type { ThreadAndMessages } from '../domain/thread.js';
+import type { Actor } from './actor.js';
+import { authorizeThread } from './authorize-thread.js';
+import type { ChatPolicy } from './chat-policy.js';
+import type { BackendGateway } from './ports/backend-gateway.js';
+import type { PushChannel } from './ports/push-channel.js';
+import type { TokenVerifier } from './ports/token-verifier.js';
+
+export interface OpenThreadRequest {
+  readonly threadToken: string;
+  readonly threadId?: string | undefined;
+  /** Only messages with a later creationTime. */
+  readonly since?: number | null | undefined;
+}
+
+/**
+ * Reads a thread and its messages (only those after `since`, when given) and
+ * subscribes the connection to it; once it succeeds, the connection receives
+ * every later push of the thread.
+ */
+export class OpenThread {
+  private readonly authorize: ReturnType<typeof authorizeThread>;
+
+  constructor(
+    tokens: TokenVerifier,
+    private readonly backend: BackendGateway,
+    private readonly push: PushChannel,
+    policy: ChatPolicy,
+  ) {
+    this.authorize = authorizeThread(tokens, policy);
+  }
+
+  execute(actor: Actor, request: OpenThreadRequest): TE.TaskEither<EcbError, ThreadAndMessages> {
+    const since = request.since ?? undefined;
+    return pipe(
+      this.authorize({ userId: actor.caller.user.userId, ...request }),
+      TE.chain((grant) => this.backend.getThread(actor.caller, { threadId: grant.threadId, since })),
+      TE.map(({ thread, messages }) => ({ thread, messages: messagesSince(messages, since) })),
+      TE.chainFirstTaskK((opened) => () => this.subscribe(actor, opened)),
+    );
+  }
+
+  private async subscribe(actor: Actor, opened: ThreadAndMessages): Promise<void> {
+    if (actor.subscriber !== undefined) {
+      await this.push.subscribe(actor.subscriber, opened.thread.threadId);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
+import type { EcbError } from '../../domain/errors.js';
+import type { ThreadMessage } from '../../domain/message.js';
+import type { Thread } from '../../domain/thread.js';
+
+/**
+ * Identifies one live connection of a client, so it can subscribe to threads
+ * and be left out of pushes it caused itself. Opaque to the core.
+ */
+export type SubscriberId = string;
+
+/**
+ * Delivers stored events to connected clients, wherever (on whichever node)
+ * they are connected.
+ *
+ * Guarantees: subscribe/unsubscribe hold for the subscriber once they resolve.
+ * Pushes are fire-and-forget, at most once per connected subscriber, in the
+ * order they were made for one thread; a subscriber not connected at that
+ * moment misses them and recovers with a read (`getThread` since). Pushes
+ * never fail the operation that caused them. `disconnectUser` is the
+ * exception: it fails with `BACKEND_UNAVAILABLE` when it cannot be handed to
+ * every node, since revocation must not fail silently.
+ */
+export interface PushChannel {
+  /** The subscriber receives this thread's messages and typing from now on. */
+  subscribe(subscriber: SubscriberId, threadId: string): Promise<void>;
+  unsubscribe(subscriber: SubscriberId, threadId: string): Promise<void>;
+  /** A stored message, to every subscriber of the thread except `except`. */
+  pushMessage(threadId: string, message: ThreadMessage, except?: SubscriberId): void;
+  /** A typing signal, to every subscriber of the thread except `except`. */
+  pushTyping(
+    threadId: string,
+    typing: { readonly userId: string; readonly isTyping: boolean },
+    except?: SubscriberId,
+  ): void;
+  /** A created or changed thread, to every connection of each of these users. */
+  pushThread(userIds: readonly string[], thread: Thread): void;
+  /** Closes every connection of the user, on every node. */
+  disconnectUser(userId: string): TaskEither<EcbError, void>;
+}

@@ -1,0 +1,24 @@
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
+import type { EcbError } from '../../domain/errors.js';
+import type { ThreadGrant } from '../../domain/thread.js';
+import type { UserIdentity } from '../../domain/user.js';
+
+/**
+ * Proves who a caller is and what it may touch, from credentials the backend
+ * issued. Implementations accept only what the backend signed, with the
+ * pinned algorithm and key, and never accept a credential of one kind as
+ * another (a thread credential is never a user's, and so on).
+ *
+ * Failures: `UNAUTHORIZED` for a user or server credential that is missing,
+ * malformed, forged, of the wrong kind, or expired (`TOKEN_EXPIRED` when
+ * only its lifetime is wrong); `FORBIDDEN` for any thread credential that
+ * does not verify. Never throws; never rejects.
+ */
+export interface TokenVerifier {
+  /** A user's credential: who they are and until when. */
+  verifyUser(credential: string): TaskEither<EcbError, UserIdentity>;
+  /** A thread's credential: which thread, for which members. */
+  verifyThread(credential: string): TaskEither<EcbError, ThreadGrant>;
+  /** The backend's own short-lived credential for the server API. */
+  verifyServer(credential: string): TaskEither<EcbError, void>;
+}

@@ -1,0 +1,31 @@
+import { pipe } from 'fp-ts/lib/function.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import type { EcbError } from '../domain/errors.js';
+import type { ThreadMessage } from '../domain/message.js';
+import { memberIdsOf, type Thread } from '../domain/thread.js';
+import type { PushChannel } from './ports/push-channel.js';
+
+export interface StoredMessagePush {
+  readonly threadId: string;
+  readonly message: ThreadMessage;
+  readonly thread?: Thread | undefined;
+}
+
+/**
+ * The backend stored a message on its own (a bot, an import, another
+ * channel) and asks ECB to deliver it like a sent one.
+ */
+export class PushStoredMessage {
+  constructor(private readonly push: PushChannel) {}
+
+  execute(request: StoredMessagePush): TE.TaskEither<EcbError, void> {
+    return pipe(
+      TE.right<EcbError, StoredMessagePush>(request),
+      TE.tapIO(({ threadId, message, thread }) => () => {
+        this.push.pushMessage(threadId, message);
+        if (thread !== undefined) this.push.pushThread(memberIdsOf(thread), thread);
+      }),
+      TE.map(() => undefined),
+    );
+  }
+}

@@ -1,0 +1,87 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { backendError, type EcbError } from '../domain/errors.js';
+import { isTyping, storedMessage, validateOutgoingMessage } from '../domain/message.js';
+import { memberIdsOf, type ThreadAndMessages, type ThreadGrant } from '../domain/thread.js';
+import type { Actor } from './actor.js';
+import { authorizeThread } from './authorize-thread.js';
+import type { ChatPolicy } from './chat-policy.js';
+import type { BackendGateway } from './ports/backend-gateway.js';
+import type { PushChannel } from './ports/push-channel.js';
+import type { TokenVerifier } from './ports/token-verifier.js';
+import type { SendMessageRequest } from './requests.js';
+
+export interface SendMessageInput extends SendMessageRequest {
+  /** The thread the transport addressed, when it names one (REST paths do). */
+  readonly threadId?: string | undefined;
+}
+
+/** A stored message with its refreshed thread, or nothing for a typing signal. */
+export type SendMessageResult = ThreadAndMessages | Record<string, never>;
+
+/**
+ * Sends a message to a thread. A `typing` signal is only pushed, never
+ * stored. Any other message is stored by the backend first; only then is it
+ * pushed to the thread's other connections, and the refreshed thread to
+ * every member's connections.
+ */
+export class SendMessage {
+  private readonly authorize: ReturnType<typeof authorizeThread>;
+
+  constructor(
+    tokens: TokenVerifier,
+    private readonly backend: BackendGateway,
+    private readonly push: PushChannel,
+    private readonly policy: ChatPolicy,
+  ) {
+    this.authorize = authorizeThread(tokens, policy);
+  }
+
+  execute(actor: Actor, input: SendMessageInput): TE.TaskEither<EcbError, SendMessageResult> {
+    return pipe(
+      TE.fromEither(validateOutgoingMessage(this.policy.maxMessageBytes)(input.message)),
+      TE.chain(() => this.authorize({ userId: actor.caller.user.userId, ...input })),
+      TE.chain((grant): TE.TaskEither<EcbError, SendMessageResult> =>
+        isTyping(input.message) ? this.signalTyping(actor, grant, input) : this.store(actor, grant, input),
+      ),
+    );
+  }
+
+  private signalTyping(
+    actor: Actor,
+    grant: ThreadGrant,
+    input: SendMessageInput,
+  ): TE.TaskEither<EcbError, Record<string, never>> {
+    const typing = { userId: actor.caller.user.userId, isTyping: input.message.data === true };
+    this.push.pushTyping(grant.threadId, typing, actor.subscriber);
+    return TE.right({});
+  }
+
+  private store(
+    actor: Actor,
+    grant: ThreadGrant,
+    input: SendMessageInput,
+  ): TE.TaskEither<EcbError, ThreadAndMessages> {
+    return pipe(
+      this.backend.addThreadMessage(actor.caller, {
+        threadId: grant.threadId,
+        message: input.message,
+        clientMessageId: input.clientMessageId,
+      }),
+      TE.chainEitherK(({ thread, messages }) => {
+        const stored = storedMessage(messages);
+        return stored === undefined
+          ? E.left(backendError('the backend answered a stored message with no message'))
+          : E.right({ thread, messages: [stored] });
+      }),
+      TE.tapIO((sent) => () => this.deliver(actor, sent)),
+    );
+  }
+
+  private deliver(actor: Actor, sent: ThreadAndMessages): void {
+    const threadId = sent.thread.threadId;
+    for (const message of sent.messages) this.push.pushMessage(threadId, message, actor.subscriber);
+    this.push.pushThread(memberIdsOf(sent.thread), sent.thread);
+  }
+}

@@ -1,0 +1,183 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import * as t from 'io-ts/lib/index.js';
+import { readFileSync } from 'node:fs';
+
+/** Where the keys that verify every token come from (exactly one source). */
+export type KeySource =
+  | { readonly kind: 'pem'; readonly pem: string }
+  | { readonly kind: 'jwks'; readonly url: string };
+
+/** Everything ECB can be told, decoded and checked once at start-up. */
+export interface EcbConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly backendUrl: string;
+  readonly keys: KeySource;
+  readonly blockNonMembers: boolean;
+  readonly backendTimeoutMs: number;
+  readonly backendApiKey: string | undefined;
+  /** Allowed browser origins besides ECB's own; empty = same origin only. */
+  readonly corsOrigins: readonly string[];
+  readonly redisUrl: string | undefined;
+  readonly maxMessageBytes: number;
+  readonly jwtIssuer: string | undefined;
+  readonly jwtAudience: string | undefined;
+  readonly logLevel: LogLevel;
+  /** Tokens longer than this are refused before any cryptography (spec: 8 KiB). */
+  readonly maxTokenBytes: number;
+  /** Tolerance for exp/nbf/iat, seconds (spec: 30). */
+  readonly clockToleranceSeconds: number;
+  /** How many verified thread tokens are remembered until they expire. */
+  readonly tokenCacheSize: number;
+  /** Largest Socket.IO packet or REST body, bytes. */
+  readonly maxRequestBytes: number;
+  /** How long a connection may take to authenticate, ms. */
+  readonly connectTimeoutMs: number;
+  /** How long in-flight operations get to finish on SIGTERM, ms. */
+  readonly shutdownTimeoutMs: number;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** A bad or missing setting: one line that names it. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const text = (env: Env, name: string): string | undefined => {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+};
+
+const integer = (env: Env, name: string, fallback: number, min: number, max: number): number => {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+};
+
+const boolean = (env: Env, name: string, fallback: boolean): boolean => {
+  const raw = text(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+  if (['false', '0', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+};
+
+const url = (env: Env, name: string, protocols: readonly string[]): string | undefined => {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  const parsed = pipe(
+    t.string.decode(raw),
+    E.chain((s) => E.tryCatch(() => new URL(s), () => [] as t.Errors)),
+  );
+  if (E.isLeft(parsed) || !protocols.includes(parsed.right.protocol)) {
+    throw new ConfigError(name, `must be a ${protocols.join(' or ')} URL, got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+};
+
+const PEM_PUBLIC_KEY = /-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----/;
+
+const keySource = (env: Env): KeySource => {
+  const file = text(env, 'ECB_PUBLIC_KEY_FILE');
+  const inline = text(env, 'ECB_PUBLIC_KEY');
+  const jwks = url(env, 'ECB_JWKS_URL', ['http:', 'https:']);
+  const given = [file, inline, jwks].filter((v) => v !== undefined).length;
+  if (given !== 1) {
+    throw new ConfigError(
+      'ECB_PUBLIC_KEY_FILE',
+      given === 0
+        ? 'set exactly one of ECB_PUBLIC_KEY_FILE, ECB_PUBLIC_KEY or ECB_JWKS_URL'
+        : 'set only one of ECB_PUBLIC_KEY_FILE, ECB_PUBLIC_KEY and ECB_JWKS_URL',
+    );
+  }
+  if (jwks !== undefined) return { kind: 'jwks', url: jwks };
+  let pem: string;
+  if (file !== undefined) {
+    try {
+      pem = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new ConfigError('ECB_PUBLIC_KEY_FILE', `cannot read "${file}" (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  } else {
+    pem = (inline as string).replace(/\\n/g, '\n');
+  }
+  const name = file !== undefined ? 'ECB_PUBLIC_KEY_FILE' : 'ECB_PUBLIC_KEY';
+  if (!PEM_PUBLIC_KEY.test(pem)) {
+    throw new ConfigError(name, 'must be an SPKI PEM public key ("-----BEGIN PUBLIC KEY-----")');
+  }
+  return { kind: 'pem', pem: pem.trim() + '\n' };
+};
+
+const origins = (env: Env): string[] => {
+  const raw = text(env, 'ECB_CORS_ORIGINS');
+  if (raw === undefined) return [];
+  return raw.split(',').map((entry) => {
+    const origin = entry.trim();
+    if (origin === '*') return origin;
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      throw new ConfigError('ECB_CORS_ORIGINS', `"${origin}" is not an origin like https://chat.example.com`);
+    }
+    if (parsed.origin !== origin.replace(/\/+$/, '')) {
+      throw new ConfigError('ECB_CORS_ORIGINS', `"${origin}" is not an origin like https://chat.example.com`);
+    }
+    return parsed.origin;
+  });
+};
+
+const logLevel = (env: Env): LogLevel => {
+  const raw = (text(env, 'ECB_LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) {
+    throw new ConfigError('ECB_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  }
+  return raw as LogLevel;
+};
+
+/**
+ * Reads ECB's settings from the environment (ECB-SPEC §7). Throws a
+ * ConfigError naming the first bad or missing setting.
+ */
+export const loadConfig = (env: Env = process.env): EcbConfig => {
+  const backendUrl = url(env, 'ECB_BACKEND_URL', ['http:', 'https:']);
+  if (backendUrl === undefined) throw new ConfigError('ECB_BACKEND_URL', 'is required (the base URL of your backend)');
+  const maxMessageBytes = integer(env, 'ECB_MAX_MESSAGE_BYTES', 65_536, 64, 16 * 1024 * 1024);
+  return {
+    port: integer(env, 'ECB_PORT', 8080, 0, 65_535),
+    host: text(env, 'ECB_HOST') ?? '0.0.0.0',
+    backendUrl,
+    keys: keySource(env),
+    blockNonMembers: boolean(env, 'ECB_BLOCK_NON_MEMBERS', true),
+    backendTimeoutMs: integer(env, 'ECB_BACKEND_TIMEOUT_MS', 5_000, 1, 600_000),
+    backendApiKey: text(env, 'ECB_BACKEND_API_KEY'),
+    corsOrigins: origins(env),
+    redisUrl: url(env, 'ECB_REDIS_URL', ['redis:', 'rediss:']),
+    maxMessageBytes,
+    jwtIssuer: text(env, 'ECB_JWT_ISSUER'),
+    jwtAudience: text(env, 'ECB_JWT_AUDIENCE'),
+    logLevel: logLevel(env),
+    maxTokenBytes: 8_192,
+    clockToleranceSeconds: 30,
+    tokenCacheSize: integer(env, 'ECB_TOKEN_CACHE_SIZE', 10_000, 0, 10_000_000),
+    // room for the largest message plus its thread token and envelope
+    maxRequestBytes: integer(env, 'ECB_MAX_REQUEST_BYTES', Math.max(1_048_576, maxMessageBytes + 65_536), 1_024, 64 * 1024 * 1024),
+    connectTimeoutMs: integer(env, 'ECB_CONNECT_TIMEOUT_MS', 10_000, 100, 600_000),
+    shutdownTimeoutMs: integer(env, 'ECB_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+  };
+};

@@ -1,0 +1,65 @@
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts/lib/index.js';
+import { badRequest, payloadTooLarge, type EcbError } from './errors.js';
+
+/** A message as stored by the backend (ECB-SPEC §1 `threadMessage`). */
+export const ThreadMessageCodec = t.type({
+  messageId: t.string,
+  fromUserId: t.string,
+  creationTime: t.number,
+  type: t.string,
+  data: t.unknown,
+});
+export type ThreadMessage = t.TypeOf<typeof ThreadMessageCodec>;
+
+/** What a client sends: a type and its data; the backend stores it. */
+export const OutgoingMessageCodec = t.type({ type: t.string, data: t.unknown });
+export type OutgoingMessage = t.TypeOf<typeof OutgoingMessageCodec>;
+
+export const TEXT = 'text';
+export const TYPING = 'typing';
+
+export const isTyping = (message: OutgoingMessage): boolean => message.type === TYPING;
+
+/** A message's size: the UTF-8 byte length of its JSON (ECB-SPEC §3). */
+export const messageSize = (message: OutgoingMessage): number =>
+  Buffer.byteLength(JSON.stringify(message), 'utf8');
+
+/**
+ * The rules every outgoing message obeys: a non-empty type, at most
+ * `maxBytes`, `text` carries `{ messageText: string }`, `typing` a boolean.
+ */
+export const validateOutgoingMessage =
+  (maxBytes: number) =>
+  (message: OutgoingMessage): E.Either<EcbError, OutgoingMessage> => {
+    if (message.type.length === 0) return E.left(badRequest('message.type must not be empty'));
+    if (message.data === undefined) return E.left(badRequest('message.data is required'));
+    const size = messageSize(message);
+    if (size > maxBytes) {
+      return E.left(payloadTooLarge(`message is ${size} bytes; the limit is ${maxBytes}`));
+    }
+    if (message.type === TEXT) {
+      const data = message.data as { messageText?: unknown } | null;
+      if (typeof data !== 'object' || data === null || typeof data.messageText !== 'string') {
+        return E.left(badRequest('a "text" message needs data: { messageText: string }'));
+      }
+    }
+    if (message.type === TYPING && typeof message.data !== 'boolean') {
+      return E.left(badRequest('a "typing" message needs a boolean data'));
+    }
+    return E.right(message);
+  };
+
+/** Messages strictly later than `since` (times compare as numbers). */
+export const messagesSince = (
+  messages: readonly ThreadMessage[],
+  since: number | undefined,
+): ThreadMessage[] =>
+  since === undefined ? [...messages] : messages.filter((m) => m.creationTime > since);
+
+/** The message the backend just stored: the latest one it returned. */
+export const storedMessage = (messages: readonly ThreadMessage[]): ThreadMessage | undefined =>
+  messages.reduce<ThreadMessage | undefined>(
+    (latest, m) => (latest === undefined || m.creationTime >= latest.creationTime ? m : latest),
+    undefined,
+  );
