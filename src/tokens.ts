@@ -9,6 +9,9 @@ export const TOKENS = {
   ChatPolicy: Symbol.for('ecb.ChatPolicy'),
   Logger: Symbol.for('ecb.Logger'),
   Metrics: Symbol.for('ecb.Metrics'),
+  InFlight: Symbol.for('ecb.InFlight'),
+  OriginPolicy: Symbol.for('ecb.OriginPolicy'),
+  Readiness: Symbol.for('ecb.Readiness'),
   // ports
   TokenVerifier: Symbol.for('ecb.TokenVerifier'),
   BackendGateway: Symbol.for('ecb.BackendGateway'),

@@ -1,6 +1,6 @@
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import type { EcbError } from '../domain/errors.js';
+import { badRequest, type EcbError } from '../domain/errors.js';
 import type { ThreadMessage } from '../domain/message.js';
 import { memberIdsOf, type Thread } from '../domain/thread.js';
 import type { PushChannel } from './ports/push-channel.js';
@@ -21,6 +21,10 @@ export class PushStoredMessage {
   execute(request: StoredMessagePush): TE.TaskEither<EcbError, void> {
     return pipe(
       TE.right<EcbError, StoredMessagePush>(request),
+      TE.filterOrElse(
+        ({ threadId, thread }) => thread === undefined || thread.threadId === threadId,
+        () => badRequest('thread.threadId must be the threadId of the path'),
+      ),
       TE.tapIO(({ threadId, message, thread }) => () => {
         this.push.pushMessage(threadId, message);
         if (thread !== undefined) this.push.pushThread(memberIdsOf(thread), thread);

@@ -23,7 +23,9 @@ export const isTyping = (message: OutgoingMessage): boolean => message.type === 
 
 /** A message's size: the UTF-8 byte length of its JSON (ECB-SPEC §3). */
 export const messageSize = (message: OutgoingMessage): number =>
-  Buffer.byteLength(JSON.stringify(message), 'utf8');
+  utf8.encode(JSON.stringify(message)).byteLength;
+
+const utf8 = new TextEncoder();
 
 /**
  * The rules every outgoing message obeys: a non-empty type, at most

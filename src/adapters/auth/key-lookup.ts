@@ -1,0 +1,59 @@
+import { createRemoteJWKSet, errors, importSPKI, type CryptoKey, type JWTVerifyGetKey } from 'jose';
+import type { KeySource } from '../../config.js';
+
+/** A JWKS fetch that takes longer than this fails, ms. */
+export const JWKS_TIMEOUT_MS = 5_000;
+/** An unknown `kid` refetches the JWKS at most this often, so forged kids cannot flood the key server, ms. */
+export const JWKS_COOLDOWN_MS = 30_000;
+/** A fetched JWKS is trusted this long before it is fetched again, ms. */
+export const JWKS_MAX_AGE_MS = 600_000;
+
+/** The configured key source could not be reached (JWKS down, or answering something that is not a key set). */
+export class KeysUnavailable extends Error {}
+/** The configured key cannot verify anything (e.g. not an RSA public key). */
+export class KeysBroken extends Error {}
+
+/**
+ * Where jose gets the key for a token: only ever the configured one. Throws
+ * KeysUnavailable or KeysBroken when the fault is the key source's, and
+ * jose's own errors when it is the token's (no key for its `kid`).
+ */
+export const keyLookup = (source: KeySource): JWTVerifyGetKey =>
+  source.kind === 'pem' ? pemKey(source.pem) : remoteKeys(source.url);
+
+/** One PEM key, imported once on first use; any `kid` in the header is ignored. */
+const pemKey = (pem: string): JWTVerifyGetKey => {
+  let key: Promise<CryptoKey> | undefined;
+  return () =>
+    (key ??= importSPKI(pem, 'RS256').catch((cause: unknown) => {
+      throw new KeysBroken('the configured public key cannot verify RS256', { cause });
+    }));
+};
+
+/**
+ * The configured JWKS URL and nothing else, with jose's cache and cooldown.
+ * A key that cannot be found is the token's fault; a key set that cannot be
+ * fetched is not.
+ */
+const remoteKeys = (url: string): JWTVerifyGetKey => {
+  let jwks: JWTVerifyGetKey | undefined;
+  return async (header, token) => {
+    try {
+      jwks ??= createRemoteJWKSet(new URL(url), {
+        timeoutDuration: JWKS_TIMEOUT_MS,
+        cooldownDuration: JWKS_COOLDOWN_MS,
+        cacheMaxAge: JWKS_MAX_AGE_MS,
+      });
+      return await jwks(header, token);
+    } catch (error) {
+      if (
+        error instanceof errors.JWKSNoMatchingKey ||
+        error instanceof errors.JWKSMultipleMatchingKeys ||
+        error instanceof errors.JOSENotSupported
+      ) {
+        throw error;
+      }
+      throw new KeysUnavailable('the JWKS could not be fetched', { cause: error });
+    }
+  };
+};

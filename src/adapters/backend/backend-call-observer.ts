@@ -1,0 +1,18 @@
+import type { ErrorCode } from '../../domain/errors.js';
+
+/** The backend operations of ECB-SPEC §6, as they appear in the URL. */
+export type BackendOperation =
+  | 'getUserToken'
+  | 'getContacts'
+  | 'getThreads'
+  | 'getThread'
+  | 'createThread'
+  | 'addThreadMessage';
+
+/**
+ * Told about every backend call once it has finished (retry included), for
+ * metrics. It must not throw; if it does, the call's result is unaffected.
+ */
+export interface BackendCallObserver {
+  onCall(operation: BackendOperation, outcome: ErrorCode | 'OK', seconds: number): void;
+}

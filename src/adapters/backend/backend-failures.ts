@@ -1,0 +1,108 @@
+import {
+  backendError,
+  backendUnavailable,
+  badRequest,
+  forbidden,
+  notFound,
+  rateLimited,
+  unauthorized,
+  type EcbError,
+} from '../../domain/errors.js';
+
+/** Statuses after which a read is tried once more (ECB-SPEC §6). */
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
+const STATUSES_WITH_MESSAGE: ReadonlySet<number> = new Set([400, 409, 422]);
+
+/** A failed attempt, and whether a read may be tried again after it. */
+export interface Failure {
+  readonly error: EcbError;
+  readonly retryable: boolean;
+}
+
+const JWT_SHAPED = /eyJ[\w-]*\.[\w-]*\.[\w-]*/g;
+const REDACTED = '[redacted]';
+
+/**
+ * The backend's own explanation, safe to pass on: any credential of the call
+ * and anything shaped like a JWT removed, then cut to `maxChars`.
+ */
+export const safeBackendMessage = (raw: string, secrets: readonly string[], maxChars: number): string => {
+  let message = raw;
+  for (const secret of secrets) {
+    if (secret.length > 0) message = message.split(secret).join(REDACTED);
+  }
+  message = message.replace(JWT_SHAPED, REDACTED);
+  return message.length > maxChars ? `${message.slice(0, maxChars)}…` : message;
+};
+
+/** `error.message` from a JSON error body `{ error: { message } }`, if there is one. */
+export const backendErrorMessage = (body: unknown): string | undefined => {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const error = (body as { error?: unknown }).error;
+  if (typeof error !== 'object' || error === null) return undefined;
+  const message = (error as { message?: unknown }).message;
+  return typeof message === 'string' && message.trim() !== '' ? message : undefined;
+};
+
+/**
+ * ECB-SPEC §6's table for a non-2xx answer. `explanation` is the backend's
+ * `error.message`, already made safe; it is passed on for bad input only.
+ */
+export const statusFailure = (status: number, explanation: string | undefined, operation: string): Failure => {
+  const cause = { operation, status };
+  const fail = (error: EcbError): Failure => ({ error, retryable: RETRYABLE_STATUSES.has(status) });
+  if (status === 401) return fail(unauthorized('the backend did not accept the credentials', cause));
+  if (status === 403) return fail(forbidden('the backend refused this request', cause));
+  if (status === 404) return fail(notFound('the backend does not know what was asked for', cause));
+  if (STATUSES_WITH_MESSAGE.has(status)) {
+    return fail(badRequest(explanation ?? 'the backend refused the request as invalid', cause));
+  }
+  if (status === 429) return fail(rateLimited('the backend is receiving too many requests', cause));
+  if (status >= 500 && status <= 599) return fail(backendUnavailable(`the backend failed (HTTP ${status})`, cause));
+  return fail(backendError(`the backend answered with HTTP ${status}`, cause));
+};
+
+const REFUSED = new Set(['ECONNREFUSED']);
+const RESET = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
+/** The `code`s and messages along an error's chain of causes (fetch wraps the socket error). */
+const describe = (error: unknown): { code: string | undefined; detail: string } => {
+  const messages: string[] = [];
+  let code: string | undefined;
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const { code: own, message, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };
+    if (code === undefined && typeof own === 'string') code = own;
+    if (typeof message === 'string' && message !== '') messages.push(message);
+    current = cause;
+  }
+  return { code, detail: messages.join(': ') };
+};
+
+/**
+ * A call that produced no answer: timed out, refused, reset or otherwise
+ * unreachable. Only a refused connection may be retried; after a timeout
+ * the backend may still be working on the request. The cause is a plain
+ * description (no stack) for the logs.
+ */
+export const transportFailure = (
+  error: unknown,
+  context: { readonly operation: string; readonly timedOut: boolean; readonly timeoutMs: number },
+): Failure => {
+  const { operation, timeoutMs } = context;
+  if (context.timedOut) {
+    return {
+      error: backendUnavailable(`the backend did not answer within ${timeoutMs} ms`, { operation, timeoutMs }),
+      retryable: false,
+    };
+  }
+  const { code, detail } = describe(error);
+  const cause = { operation, code, detail };
+  if (code !== undefined && REFUSED.has(code)) {
+    return { error: backendUnavailable('the backend refused the connection', cause), retryable: true };
+  }
+  if (code !== undefined && RESET.has(code)) {
+    return { error: backendUnavailable('the connection to the backend was lost', cause), retryable: false };
+  }
+  return { error: backendUnavailable('the backend could not be reached', cause), retryable: false };
+};

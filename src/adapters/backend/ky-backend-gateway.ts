@@ -1,0 +1,236 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { inject, injectable, optional } from 'inversify';
+import ky, { type KyInstance } from 'ky';
+import type { BackendGateway, NewMessage, NewThread } from '../../application/ports/backend-gateway.js';
+import type { EcbConfig } from '../../config.js';
+import { backendError, type EcbError } from '../../domain/errors.js';
+import type { Listing, Paging } from '../../domain/paging.js';
+import type { Thread, ThreadAndMessages } from '../../domain/thread.js';
+import { userReference, type Caller, type User } from '../../domain/user.js';
+import { TOKENS } from '../../tokens.js';
+import {
+  contactsAnswer,
+  mismatches,
+  threadAndMessagesAnswer,
+  threadsAnswer,
+  userTokenAnswer,
+  type AnswerDecoder,
+} from './backend-answers.js';
+import type { BackendCallObserver, BackendOperation } from './backend-call-observer.js';
+import {
+  backendErrorMessage,
+  safeBackendMessage,
+  statusFailure,
+  transportFailure,
+  type Failure,
+} from './backend-failures.js';
+import { undiciBackendHttpClient, type BackendHttpClient } from './backend-http-client.js';
+import { BACKEND_LIMITS } from './backend-limits.js';
+import { readCappedBody } from './read-capped-body.js';
+
+/** One backend call: what to send, and how to read a successful answer. */
+interface BackendCall<A> {
+  readonly operation: BackendOperation;
+  readonly body: Record<string, unknown>;
+  readonly headers: Record<string, string>;
+  readonly decode: AnswerDecoder<A>;
+  /** Credentials of this call, never to be echoed in an error message. */
+  readonly secrets: readonly string[];
+}
+
+type Attempt<A> = E.Either<Failure, A>;
+
+/** Reads may be tried again after a refused connection or a 502/503/504; writes never. */
+const READS: ReadonlySet<BackendOperation> = new Set(['getUserToken', 'getContacts', 'getThreads', 'getThread']);
+
+/**
+ * The BackendGateway over HTTP (ECB-SPEC §6): `POST {backendUrl}/{operation}`
+ * with ky on a dedicated undici connection pool. Every answer is validated
+ * with the domain's codecs; every failure, the timeout included, becomes an
+ * EcbError value. One deadline of `backendTimeoutMs` bounds each call,
+ * reading the answer and the one read retry included. Call `close()` on
+ * shutdown to release the connections.
+ */
+@injectable()
+export class KyBackendGateway implements BackendGateway {
+  private readonly http: BackendHttpClient;
+  private readonly api: KyInstance;
+
+  constructor(
+    @inject(TOKENS.Config) private readonly config: EcbConfig,
+    @inject(TOKENS.Metrics) @optional() private readonly observer?: BackendCallObserver,
+  ) {
+    this.http = undiciBackendHttpClient(BACKEND_LIMITS);
+    this.api = ky.create({
+      prefixUrl: config.backendUrl,
+      fetch: this.http.fetch,
+      // retries are decided here, per operation, never by ky
+      retry: 0,
+      // one deadline covers the answer's body too, which ky's timeout does not
+      timeout: false,
+      throwHttpErrors: false,
+      redirect: 'manual',
+      headers: { accept: 'application/json', 'content-type': 'application/json' },
+    });
+  }
+
+  exchangeAccessToken(accessToken: string, requestId: string): TE.TaskEither<EcbError, string> {
+    return this.call({
+      operation: 'getUserToken',
+      body: { accessToken },
+      headers: this.headers(requestId),
+      decode: userTokenAnswer,
+      secrets: [accessToken],
+    });
+  }
+
+  getContacts(caller: Caller, paging: Paging): TE.TaskEither<EcbError, Listing<User>> {
+    return this.call(this.asCaller(caller, 'getContacts', { ...pagingOf(paging) }, contactsAnswer));
+  }
+
+  getThreads(caller: Caller, paging: Paging): TE.TaskEither<EcbError, Listing<Thread>> {
+    return this.call(this.asCaller(caller, 'getThreads', { ...pagingOf(paging) }, threadsAnswer));
+  }
+
+  createThread(caller: Caller, thread: NewThread): TE.TaskEither<EcbError, ThreadAndMessages> {
+    const body = {
+      memberIds: [...thread.memberIds],
+      message: thread.message,
+      ...idempotent(thread.clientMessageId),
+    };
+    return this.call(this.asCaller(caller, 'createThread', body, threadAndMessagesAnswer, thread.clientMessageId));
+  }
+
+  getThread(
+    caller: Caller,
+    query: { readonly threadId: string; readonly since?: number | undefined },
+  ): TE.TaskEither<EcbError, ThreadAndMessages> {
+    const body = query.since === undefined ? { threadId: query.threadId } : { threadId: query.threadId, since: query.since };
+    return this.call(this.asCaller(caller, 'getThread', body, threadAndMessagesAnswer));
+  }
+
+  addThreadMessage(caller: Caller, message: NewMessage): TE.TaskEither<EcbError, ThreadAndMessages> {
+    const body = { threadId: message.threadId, message: message.message, ...idempotent(message.clientMessageId) };
+    return this.call(this.asCaller(caller, 'addThreadMessage', body, threadAndMessagesAnswer, message.clientMessageId));
+  }
+
+  /** Lets calls in progress finish (each bounded by the timeout), then closes the connections. */
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  private headers(requestId: string, credential?: string, clientMessageId?: string): Record<string, string> {
+    const headers: Record<string, string> = { 'x-ecb-request-id': requestId };
+    if (credential !== undefined) headers.authorization = `Bearer ${credential}`;
+    if (clientMessageId !== undefined) headers['idempotency-key'] = clientMessageId;
+    if (this.config.backendApiKey !== undefined) headers['x-ecb-key'] = this.config.backendApiKey;
+    return headers;
+  }
+
+  private asCaller<A>(
+    caller: Caller,
+    operation: BackendOperation,
+    body: Record<string, unknown>,
+    decode: AnswerDecoder<A>,
+    clientMessageId?: string,
+  ): BackendCall<A> {
+    return {
+      operation,
+      body: { user: userReference(caller.user), ...body },
+      headers: this.headers(caller.requestId, caller.credential, clientMessageId),
+      decode,
+      secrets: [caller.credential],
+    };
+  }
+
+  private call<A>(call: BackendCall<A>): TE.TaskEither<EcbError, A> {
+    return async () => {
+      const started = performance.now();
+      const result = pipe(await this.withDeadline(call), E.mapLeft((failure) => failure.error));
+      this.observe(call.operation, result, started);
+      return result;
+    };
+  }
+
+  private async withDeadline<A>(call: BackendCall<A>): Promise<Attempt<A>> {
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.config.backendTimeoutMs);
+    try {
+      let result = await this.attempt(call, deadline.signal);
+      const retries = READS.has(call.operation) ? BACKEND_LIMITS.readRetries : 0;
+      for (let retry = 0; retry < retries && E.isLeft(result) && result.left.retryable; retry++) {
+        result = await this.attempt(call, deadline.signal);
+      }
+      return result;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async attempt<A>(call: BackendCall<A>, deadline: AbortSignal): Promise<Attempt<A>> {
+    try {
+      const response = await this.api.post(call.operation, { json: call.body, headers: call.headers, signal: deadline });
+      const body = await readCappedBody(response, BACKEND_LIMITS.maxResponseBytes, deadline);
+      if (!response.ok) return E.left(this.refusal(call, response.status, body._tag === 'Read' ? body.text : ''));
+      if (body._tag === 'TooLarge') {
+        return invalidAnswer(call, `the backend answer exceeds ${BACKEND_LIMITS.maxResponseBytes} bytes`);
+      }
+      return this.decode(call, body.text);
+    } catch (error) {
+      const context = { operation: call.operation, timedOut: deadline.aborted, timeoutMs: this.config.backendTimeoutMs };
+      return E.left(transportFailure(error, context));
+    }
+  }
+
+  private refusal(call: BackendCall<unknown>, status: number, text: string): Failure {
+    const explanation = pipe(
+      E.tryCatch(() => JSON.parse(text) as unknown, () => undefined),
+      E.map(backendErrorMessage),
+      E.getOrElseW(() => undefined),
+    );
+    const safe =
+      explanation === undefined
+        ? undefined
+        : safeBackendMessage(explanation, call.secrets, BACKEND_LIMITS.maxErrorMessageChars);
+    return statusFailure(status, safe, call.operation);
+  }
+
+  private decode<A>(call: BackendCall<A>, text: string): Attempt<A> {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return invalidAnswer(call, 'the backend answer is not JSON');
+    }
+    return pipe(
+      call.decode(parsed),
+      E.mapLeft((errors) => ({
+        error: backendError(`the backend answer to ${call.operation} does not match the contract`, {
+          operation: call.operation,
+          mismatches: mismatches(errors),
+        }),
+        retryable: false,
+      })),
+    );
+  }
+
+  private observe(operation: BackendOperation, result: E.Either<EcbError, unknown>, started: number): void {
+    if (this.observer === undefined) return;
+    const outcome = E.isLeft(result) ? result.left._tag : 'OK';
+    try {
+      this.observer.onCall(operation, outcome, (performance.now() - started) / 1000);
+    } catch {
+      // metrics must never change a call's outcome
+    }
+  }
+}
+
+const invalidAnswer = <A>(call: BackendCall<A>, message: string): Attempt<A> =>
+  E.left({ error: backendError(message, { operation: call.operation }), retryable: false });
+
+const pagingOf = (paging: Paging): Paging => ({ pageStartIndex: paging.pageStartIndex, pageSize: paging.pageSize });
+
+const idempotent = (clientMessageId: string | undefined): { clientMessageId?: string } =>
+  clientMessageId === undefined ? {} : { clientMessageId };

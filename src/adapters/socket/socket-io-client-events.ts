@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import * as E from 'fp-ts/lib/Either.js';
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
+import * as t from 'io-ts/lib/index.js';
+import { inject, injectable } from 'inversify';
+import type { Socket } from 'socket.io';
+import type { Actor } from '../../application/actor.js';
+import type { AuthenticateUser } from '../../application/authenticate-user.js';
+import type { CreateThread } from '../../application/create-thread.js';
+import type { ExchangeAccessToken } from '../../application/exchange-access-token.js';
+import type { LeaveThread } from '../../application/leave-thread.js';
+import type { ListContacts } from '../../application/list-contacts.js';
+import type { ListThreads } from '../../application/list-threads.js';
+import type { OpenThread } from '../../application/open-thread.js';
+import type { Clock } from '../../application/ports/clock.js';
+import {
+  CreateThreadRequestCodec,
+  decodeRequest,
+  GetThreadRequestCodec,
+  LeaveThreadRequestCodec,
+  PagingRequestCodec,
+  SendMessageRequestCodec,
+} from '../../application/requests.js';
+import type { SendMessage } from '../../application/send-message.js';
+import type { EcbConfig } from '../../config.js';
+import { internal, tokenExpired, unauthorized, type EcbError } from '../../domain/errors.js';
+import type { User, UserIdentity } from '../../domain/user.js';
+import { TOKENS } from '../../tokens.js';
+import type { InFlightOperations } from '../in-flight-operations.js';
+import { describeCause } from '../observability/describe-cause.js';
+import type { Logger } from '../observability/pino-logger.js';
+import type { PromMetrics } from '../observability/prom-metrics.js';
+import { toWireError } from '../wire-error.js';
+import { userRoom } from './rooms.js';
+import { SocketIoHub } from './socket-io-hub.js';
+
+/** What ECB keeps per connection: the handshake's proof, verified once. */
+interface ConnectionState {
+  readonly identity: UserIdentity;
+  readonly credential: string;
+  readonly session?: { readonly userToken: string; readonly user: User } | undefined;
+}
+
+type Ack = (answer: unknown) => void;
+
+const HandshakeAuthCodec = t.partial({ userToken: t.string, accessToken: t.string });
+
+/**
+ * The Socket.IO face of ECB (ECB-SPEC §3): authenticates the handshake,
+ * joins each socket to its user's room, and turns each event into a
+ * use-case call whose result or error is the acknowledgement.
+ */
+@injectable()
+export class SocketIoClientEvents {
+  constructor(
+    @inject(TOKENS.SocketServer) private readonly hub: SocketIoHub,
+    @inject(TOKENS.Config) private readonly config: EcbConfig,
+    @inject(TOKENS.Clock) private readonly clock: Clock,
+    @inject(TOKENS.Logger) private readonly logger: Logger,
+    @inject(TOKENS.Metrics) private readonly metrics: PromMetrics,
+    @inject(TOKENS.InFlight) private readonly inFlight: InFlightOperations,
+    @inject(TOKENS.AuthenticateUser) private readonly authenticateUser: AuthenticateUser,
+    @inject(TOKENS.ExchangeAccessToken) private readonly exchangeAccessToken: ExchangeAccessToken,
+    @inject(TOKENS.ListContacts) private readonly listContacts: ListContacts,
+    @inject(TOKENS.ListThreads) private readonly listThreads: ListThreads,
+    @inject(TOKENS.CreateThread) private readonly createThread: CreateThread,
+    @inject(TOKENS.OpenThread) private readonly openThread: OpenThread,
+    @inject(TOKENS.LeaveThread) private readonly leaveThread: LeaveThread,
+    @inject(TOKENS.SendMessage) private readonly sendMessage: SendMessage,
+  ) {}
+
+  install(): void {
+    const io = this.hub.io;
+    io.use((socket, next) => {
+      this.authenticate(socket).then(
+        (result) => {
+          if (E.isRight(result)) {
+            socket.data = result.right;
+            next();
+          } else {
+            next(handshakeError(result.left));
+          }
+        },
+        (cause: unknown) => next(handshakeError(internal('authentication failed', cause))),
+      );
+    });
+    io.on('connection', (socket) => this.onConnection(socket));
+  }
+
+  private async authenticate(socket: Socket): Promise<E.Either<EcbError, ConnectionState>> {
+    const auth = HandshakeAuthCodec.decode(socket.handshake.auth);
+    if (E.isLeft(auth)) return E.left(unauthorized('auth must carry a userToken or an accessToken string'));
+    const { userToken, accessToken } = auth.right;
+    if (userToken !== undefined) {
+      const identity = await this.authenticateUser.execute(userToken)();
+      return E.map((verified: UserIdentity) => ({ identity: verified, credential: userToken }))(identity);
+    }
+    if (accessToken !== undefined) {
+      const session = await this.exchangeAccessToken.execute(accessToken, randomUUID())();
+      return E.map((s: { userToken: string; user: User; expiresAt: number }) => ({
+        identity: { user: s.user, expiresAt: s.expiresAt },
+        credential: s.userToken,
+        session: { userToken: s.userToken, user: s.user },
+      }))(session);
+    }
+    return E.left(unauthorized('auth must carry a userToken or an accessToken'));
+  }
+
+  private onConnection(socket: Socket): void {
+    const state = socket.data as ConnectionState;
+    this.metrics.connectionOpened();
+    void socket.join(userRoom(state.identity.user.userId));
+    const expiry = this.scheduleExpiry(socket, state.identity.expiresAt);
+    socket.once('disconnect', () => {
+      if (expiry !== undefined) clearTimeout(expiry);
+      this.metrics.connectionClosed();
+    });
+    if (state.session !== undefined) socket.emit('session', state.session);
+
+    this.on(socket, state, 'getContacts', (actor, payload) =>
+      this.chain(decodeRequest(PagingRequestCodec)(payload ?? {}), (r) => this.listContacts.execute(actor, r)),
+    );
+    this.on(socket, state, 'getThreads', (actor, payload) =>
+      this.chain(decodeRequest(PagingRequestCodec)(payload ?? {}), (r) => this.listThreads.execute(actor, r)),
+    );
+    this.on(socket, state, 'createThread', (actor, payload) =>
+      this.chain(decodeRequest(CreateThreadRequestCodec)(payload), (r) => this.createThread.execute(actor, r)),
+    );
+    this.on(socket, state, 'getThread', (actor, payload) =>
+      this.chain(decodeRequest(GetThreadRequestCodec)(payload), (r) => this.openThread.execute(actor, r)),
+    );
+    this.on(socket, state, 'leaveThread', (actor, payload) =>
+      this.chain(decodeRequest(LeaveThreadRequestCodec)(payload), (r) => this.leaveThread.execute(actor, r)),
+    );
+    this.on(socket, state, 'sendMessage', (actor, payload) =>
+      this.chain(decodeRequest(SendMessageRequestCodec)(payload), (r) => this.sendMessage.execute(actor, r)),
+    );
+  }
+
+  /** Decoded input feeds the use-case; a decoding failure answers at once. */
+  private chain<A, B>(
+    input: E.Either<EcbError, A>,
+    run: (decoded: A) => TaskEither<EcbError, B>,
+  ): Promise<E.Either<EcbError, B>> {
+    return E.isLeft(input) ? Promise.resolve(input) : run(input.right)();
+  }
+
+  /**
+   * One event: the ack is the last argument (when it is a function), the
+   * payload the first; an event without an ack cannot be answered and is
+   * ignored. Requests after the user token's expiry are refused and the
+   * socket is disconnected (ECB-SPEC §2).
+   */
+  private on(
+    socket: Socket,
+    state: ConnectionState,
+    event: string,
+    handle: (actor: Actor, payload: unknown) => Promise<E.Either<EcbError, unknown>>,
+  ): void {
+    const actor: Actor = {
+      caller: { user: state.identity.user, credential: state.credential, requestId: '' },
+      subscriber: socket.id,
+    };
+    socket.on(event, (...args: unknown[]) => {
+      const ack = args[args.length - 1];
+      if (typeof ack !== 'function') return;
+      const payload = args.length > 1 ? args[0] : undefined;
+      if (this.clock.nowSeconds() >= state.identity.expiresAt) {
+        this.answer(socket, event, ack as Ack, E.left(tokenExpired('the user token has expired; reconnect with a fresh one')));
+        socket.disconnect(true);
+        return;
+      }
+      const requestActor: Actor = { ...actor, caller: { ...actor.caller, requestId: randomUUID() } };
+      void this.inFlight
+        .track(() => handle(requestActor, payload))
+        .then(
+          (result) => this.answer(socket, event, ack as Ack, result),
+          (cause: unknown) => this.answer(socket, event, ack as Ack, E.left(internal('the operation failed', cause))),
+        );
+    });
+  }
+
+  private answer(socket: Socket, event: string, ack: Ack, result: E.Either<EcbError, unknown>): void {
+    if (E.isRight(result)) {
+      this.metrics.operation(event, 'socket', 'OK');
+      ack({ ok: true, data: result.right });
+      return;
+    }
+    const error = result.left;
+    this.metrics.operation(event, 'socket', error._tag);
+    if (error._tag === 'INTERNAL' || error._tag === 'BACKEND_ERROR' || error._tag === 'BACKEND_UNAVAILABLE') {
+      this.logger.warn({ event, socketId: socket.id, code: error._tag, cause: describeCause(error.cause) }, error.message);
+    }
+    ack({ ok: false, error: toWireError(error) });
+  }
+
+  /** Disconnects an idle socket once its token is past expiry and tolerance. */
+  private scheduleExpiry(socket: Socket, expiresAt: number): NodeJS.Timeout | undefined {
+    const ms = (expiresAt + this.config.clockToleranceSeconds - this.clock.nowSeconds()) * 1000;
+    if (ms > 2 ** 31 - 1) return undefined;
+    const timer = setTimeout(() => socket.disconnect(true), Math.max(0, ms));
+    timer.unref();
+    return timer;
+  }
+}
+
+/** connect_error: `message` is the code, `data` is `{ code, message }` (ECB-SPEC §3). */
+const handshakeError = (error: EcbError): Error & { data: unknown } => {
+  const wire = toWireError(error);
+  return Object.assign(new Error(wire.code), { data: { code: wire.code, message: wire.message } });
+};

@@ -1,0 +1,30 @@
+import type { EcbConfig } from '../../src/config.js';
+import { testKeys } from './keys.js';
+
+/**
+ * A complete EcbConfig for tests: the spec's defaults, a backend nobody
+ * listens on, and the shared test key pair's public key. Override exactly
+ * what a test cares about.
+ */
+export const aConfig = async (overrides: Partial<EcbConfig> = {}): Promise<EcbConfig> => ({
+  port: 0,
+  host: '127.0.0.1',
+  backendUrl: 'http://127.0.0.1:1',
+  keys: { kind: 'pem', pem: (await testKeys()).publicPem },
+  blockNonMembers: true,
+  backendTimeoutMs: 5_000,
+  backendApiKey: undefined,
+  corsOrigins: [],
+  redisUrl: undefined,
+  maxMessageBytes: 65_536,
+  jwtIssuer: undefined,
+  jwtAudience: undefined,
+  logLevel: 'silent',
+  maxTokenBytes: 8_192,
+  clockToleranceSeconds: 30,
+  tokenCacheSize: 10_000,
+  maxRequestBytes: 1_048_576,
+  connectTimeoutMs: 10_000,
+  shutdownTimeoutMs: 10_000,
+  ...overrides,
+});

@@ -1,0 +1,204 @@
+import { expect } from 'chai';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import type { NewMessage } from '../../../src/application/ports/backend-gateway.js';
+import type { ChatPolicy } from '../../../src/application/chat-policy.js';
+import { SendMessage } from '../../../src/application/send-message.js';
+import {
+  backendError,
+  backendUnavailable,
+  badRequest,
+  forbidden,
+  notFound,
+  rateLimited,
+  unauthorized,
+  type EcbError,
+} from '../../../src/domain/errors.js';
+import type { ThreadAndMessages } from '../../../src/domain/thread.js';
+import type { Caller } from '../../../src/domain/user.js';
+import { aGrant, aMessage, aRestActor, aTextMessage, aTypingSignal } from '../../support/builders.js';
+import { InMemoryBackendGateway, type InMemoryBackendOptions } from '../../support/in-memory-backend-gateway.js';
+import { leftOf, rightOf } from '../domain/expect-either.js';
+import { aWorld, operationsCalled, run } from './world.js';
+
+describe('SendMessage', () => {
+  const setUp = async (
+    policy: Partial<ChatPolicy> = {},
+    makeBackend?: (options: InMemoryBackendOptions) => InMemoryBackendGateway,
+  ) => {
+    const world = aWorld(policy, {}, makeBackend);
+    const seeded = await world.backend.seedThread({
+      threadId: 't1',
+      memberIds: ['alice', 'bob'],
+      messages: [aMessage({ messageId: 'old', fromUserId: 'bob', creationTime: 1_600_000_000 })],
+    });
+    const send = new SendMessage(world.tokens, world.backend, world.push, world.policy);
+    return { world, send, threadToken: seeded.thread.threadToken };
+  };
+
+  describe('a message to store', () => {
+    it('is stored by the backend, from the sender, and answered with the refreshed thread', async () => {
+      const { world, send, threadToken } = await setUp();
+      const sent = rightOf(await run(send.execute(world.alice, { threadToken, message: aTextMessage('hi') }))) as ThreadAndMessages;
+
+      const stored = world.backend.messagesOf('t1');
+      expect(stored.map((m) => m.messageId)).to.have.lengthOf(2);
+      const latest = stored[1];
+      expect(latest).to.deep.include({ fromUserId: 'alice', type: 'text', data: { messageText: 'hi' } });
+      expect(sent.messages).to.deep.equal([latest]);
+      expect(sent.thread.threadId).to.equal('t1');
+      expect(sent.thread.lastMessageTime).to.equal(latest?.creationTime);
+    });
+
+    it('is pushed to the thread room except the sending connection, and the thread to every member', async () => {
+      const { world, send, threadToken } = await setUp();
+      const sent = rightOf(await run(send.execute(world.alice, { threadToken, message: aTextMessage('hi') }))) as ThreadAndMessages;
+
+      expect(world.push.messages).to.deep.equal([{ threadId: 't1', message: sent.messages[0], except: 'alice-socket' }]);
+      expect(world.push.threads).to.have.lengthOf(1);
+      expect(world.push.threads[0]?.userIds).to.have.members(['alice', 'bob']);
+      expect(world.push.threads[0]?.thread).to.deep.equal(sent.thread);
+      expect(world.push.typing).to.deep.equal([]);
+    });
+
+    it('over REST is pushed to the whole room, since there is no sending connection', async () => {
+      const { world, send, threadToken } = await setUp();
+      await run(send.execute(aRestActor(world.alice.caller), { threadToken, threadId: 't1', message: aTextMessage() }));
+      expect(world.push.messages).to.have.lengthOf(1);
+      expect(world.push.messages[0]?.except).to.equal(undefined);
+    });
+
+    it('passes custom data through to the backend untouched', async () => {
+      const { world, send, threadToken } = await setUp();
+      const data = { order: 42, items: ['a', { b: null }] };
+      await run(send.execute(world.alice, { threadToken, message: { type: 'order', data } }));
+      expect(world.backend.messagesOf('t1')[1]).to.deep.include({ type: 'order', data });
+    });
+
+    it('is stored once when sent twice with the same clientMessageId', async () => {
+      const { world, send, threadToken } = await setUp();
+      const request = { threadToken, message: aTextMessage('once'), clientMessageId: 'c-1' };
+      const first = rightOf(await run(send.execute(world.alice, request)));
+      const second = rightOf(await run(send.execute(world.alice, request)));
+      expect(second).to.deep.equal(first);
+      expect(world.backend.messagesOf('t1').filter((m) => m.fromUserId === 'alice')).to.have.lengthOf(1);
+    });
+
+    it('answers and pushes only the stored message when the backend returns the whole thread', async () => {
+      class WholeThreadBackend extends InMemoryBackendGateway {
+        override addThreadMessage(caller: Caller, input: NewMessage): TE.TaskEither<EcbError, ThreadAndMessages> {
+          return TE.chain(() => super.getThread(caller, { threadId: input.threadId }))(super.addThreadMessage(caller, input));
+        }
+      }
+      const { world, send, threadToken } = await setUp({}, (options) => new WholeThreadBackend(options));
+      const sent = rightOf(await run(send.execute(world.alice, { threadToken, message: aTextMessage('new') }))) as ThreadAndMessages;
+      expect(sent.messages).to.have.lengthOf(1);
+      expect(sent.messages[0]).to.deep.include({ fromUserId: 'alice', data: { messageText: 'new' } });
+      expect(world.push.messages.map((p) => p.message)).to.deep.equal(sent.messages);
+    });
+
+    it('is BACKEND_ERROR, pushing nothing, when the backend answers with no message', async () => {
+      class SilentBackend extends InMemoryBackendGateway {
+        override addThreadMessage(caller: Caller, input: NewMessage): TE.TaskEither<EcbError, ThreadAndMessages> {
+          return TE.map((answer: ThreadAndMessages) => ({ ...answer, messages: [] }))(super.addThreadMessage(caller, input));
+        }
+      }
+      const { world, send, threadToken } = await setUp({}, (options) => new SilentBackend(options));
+      expect(leftOf(await run(send.execute(world.alice, { threadToken, message: aTextMessage() })))._tag).to.equal('BACKEND_ERROR');
+      expect(world.push.pushedNothing).to.equal(true);
+    });
+  });
+
+  describe('when the backend fails', () => {
+    for (const failure of [
+      backendUnavailable('down'),
+      backendError('nonsense'),
+      rateLimited('slow down'),
+      unauthorized('who?'),
+      forbidden('no'),
+      notFound('gone'),
+      badRequest('the backend explains'),
+    ]) {
+      it(`passes ${failure._tag} on and pushes nothing`, async () => {
+        const { world, send, threadToken } = await setUp();
+        world.backend.failNext('addThreadMessage', failure);
+        const error = leftOf(await run(send.execute(world.alice, { threadToken, message: aTextMessage() })));
+        expect(error).to.deep.include({ _tag: failure._tag, message: failure.message });
+        expect(world.push.pushedNothing).to.equal(true);
+        expect(world.backend.messagesOf('t1')).to.have.lengthOf(1);
+      });
+    }
+  });
+
+  describe('a typing signal', () => {
+    it('is pushed to the room except the sending connection, never stored, and answered {}', async () => {
+      const { world, send, threadToken } = await setUp();
+      expect(rightOf(await run(send.execute(world.alice, { threadToken, message: aTypingSignal(true) })))).to.deep.equal({});
+      expect(world.push.typing).to.deep.equal([{ threadId: 't1', userId: 'alice', isTyping: true, except: 'alice-socket' }]);
+      expect(world.push.messages).to.deep.equal([]);
+      expect(world.push.threads).to.deep.equal([]);
+      expect(operationsCalled(world)).to.deep.equal([]);
+      expect(world.backend.messagesOf('t1')).to.have.lengthOf(1);
+    });
+
+    it('carries isTyping false when the user stopped typing', async () => {
+      const { world, send, threadToken } = await setUp();
+      await run(send.execute(world.bob, { threadToken, message: aTypingSignal(false) }));
+      expect(world.push.typing).to.deep.equal([{ threadId: 't1', userId: 'bob', isTyping: false, except: 'bob-socket' }]);
+    });
+
+    it('is refused from a non-member with block-non-members on, pushing nothing', async () => {
+      const { world, send, threadToken } = await setUp({ blockNonMembers: true });
+      expect(leftOf(await run(send.execute(world.carol, { threadToken, message: aTypingSignal() })))._tag).to.equal('FORBIDDEN');
+      expect(world.push.pushedNothing).to.equal(true);
+    });
+
+    it('with a non-boolean data is BAD_REQUEST, pushing nothing', async () => {
+      const { world, send, threadToken } = await setUp();
+      expect(leftOf(await run(send.execute(world.alice, { threadToken, message: { type: 'typing', data: 'yes' } })))._tag).to.equal('BAD_REQUEST');
+      expect(world.push.pushedNothing).to.equal(true);
+    });
+  });
+
+  describe('refusals before the backend', () => {
+    it('refuses a message over the size limit as PAYLOAD_TOO_LARGE, storing and pushing nothing', async () => {
+      const { world, send, threadToken } = await setUp({ maxMessageBytes: 100 });
+      const error = leftOf(await run(send.execute(world.alice, { threadToken, message: aTextMessage('€'.repeat(30)) })));
+      expect(error._tag).to.equal('PAYLOAD_TOO_LARGE');
+      expect(operationsCalled(world)).to.deep.equal([]);
+      expect(world.push.pushedNothing).to.equal(true);
+    });
+
+    it('refuses a non-member as FORBIDDEN with block-non-members on, without calling the backend', async () => {
+      const { world, send, threadToken } = await setUp({ blockNonMembers: true });
+      expect(leftOf(await run(send.execute(world.carol, { threadToken, message: aTextMessage() })))._tag).to.equal('FORBIDDEN');
+      expect(operationsCalled(world)).to.deep.equal([]);
+      expect(world.push.pushedNothing).to.equal(true);
+    });
+
+    it('refuses a thread token that does not verify as FORBIDDEN', async () => {
+      const { world, send } = await setUp();
+      expect(leftOf(await run(send.execute(world.alice, { threadToken: 'forged', message: aTextMessage() })))._tag).to.equal('FORBIDDEN');
+      expect(operationsCalled(world)).to.deep.equal([]);
+    });
+
+    it('refuses over REST a token for another thread than the path names', async () => {
+      const { world, send, threadToken } = await setUp();
+      await world.backend.seedThread({ threadId: 't2', memberIds: ['alice'] });
+      const error = leftOf(await run(send.execute(aRestActor(world.alice.caller), { threadToken, threadId: 't2', message: aTextMessage() })));
+      expect(error._tag).to.equal('FORBIDDEN');
+      expect(operationsCalled(world)).to.deep.equal([]);
+      expect(world.backend.messagesOf('t2')).to.deep.equal([]);
+    });
+  });
+
+  describe('with block-non-members off', () => {
+    it('lets a user outside the token’s members through to the backend, which stores it', async () => {
+      const { world, send } = await setUp({ blockNonMembers: false });
+      world.tokens.withThread('token-without-carol', aGrant({ threadId: 't1', memberIds: ['alice', 'bob'] }));
+      await world.backend.seedThread({ threadId: 't1', memberIds: ['alice', 'bob', 'carol'] });
+      rightOf(await run(send.execute(world.carol, { threadToken: 'token-without-carol', message: aTextMessage('agent here') })));
+      expect(world.backend.messagesOf('t1').map((m) => m.fromUserId)).to.deep.equal(['carol']);
+      expect(world.push.messages).to.have.lengthOf(1);
+    });
+  });
+});

@@ -1,0 +1,166 @@
+import { expect } from 'chai';
+import {
+  isTyping,
+  messageSize,
+  messagesSince,
+  storedMessage,
+  validateOutgoingMessage,
+  type OutgoingMessage,
+} from '../../../src/domain/message.js';
+import { aMessage } from '../../support/builders.js';
+import { leftOf, rightOf } from './expect-either.js';
+
+const text = (messageText: string): OutgoingMessage => ({ type: 'text', data: { messageText } });
+
+/** The JSON of a text message with an empty text: every byte but the text's own. */
+const EMPTY_TEXT_BYTES = JSON.stringify(text('')).length;
+
+describe('message rules', () => {
+  describe('messageSize', () => {
+    it('is the byte length of the JSON for plain ASCII', () => {
+      const message = text('hello');
+      expect(messageSize(message)).to.equal(JSON.stringify(message).length);
+      expect(messageSize(message)).to.equal(EMPTY_TEXT_BYTES + 5);
+    });
+
+    it('counts multibyte characters in UTF-8 bytes, not characters', () => {
+      expect(messageSize(text('é'))).to.equal(EMPTY_TEXT_BYTES + 2);
+      expect(messageSize(text('€'))).to.equal(EMPTY_TEXT_BYTES + 3);
+      expect(messageSize(text('😀'))).to.equal(EMPTY_TEXT_BYTES + 4);
+      expect(messageSize(text('日本語'))).to.equal(EMPTY_TEXT_BYTES + 9);
+    });
+
+    it('counts the escapes JSON adds', () => {
+      // `"` and `\n` each become two characters in JSON.
+      expect(messageSize(text('"\n'))).to.equal(EMPTY_TEXT_BYTES + 4);
+    });
+
+    it('counts custom data and the type too', () => {
+      const custom: OutgoingMessage = { type: 'poll', data: { options: ['yes', 'no'] } };
+      expect(messageSize(custom)).to.equal(Buffer.byteLength(JSON.stringify(custom), 'utf8'));
+      expect(messageSize(custom)).to.equal('{"type":"poll","data":{"options":["yes","no"]}}'.length);
+    });
+  });
+
+  describe('validateOutgoingMessage', () => {
+    const limit = 100;
+    const validate = validateOutgoingMessage(limit);
+
+    it('accepts a message of exactly the limit', () => {
+      const message = text('a'.repeat(limit - EMPTY_TEXT_BYTES));
+      expect(messageSize(message)).to.equal(limit);
+      expect(rightOf(validate(message))).to.deep.equal(message);
+    });
+
+    it('refuses a message one byte over the limit as PAYLOAD_TOO_LARGE', () => {
+      const message = text('a'.repeat(limit - EMPTY_TEXT_BYTES + 1));
+      expect(leftOf(validate(message))._tag).to.equal('PAYLOAD_TOO_LARGE');
+    });
+
+    it('measures the limit in bytes: multibyte text under the limit in characters is still too large', () => {
+      // Each '€' is 3 bytes: this text is under the limit in characters and one byte over it in bytes.
+      const room = limit - EMPTY_TEXT_BYTES;
+      const atLimit = text('€'.repeat(Math.floor(room / 3)) + 'a'.repeat(room % 3));
+      expect(messageSize(atLimit)).to.equal(limit);
+      expect(rightOf(validate(atLimit))).to.deep.equal(atLimit);
+      const overLimit = text('€'.repeat(Math.floor(room / 3)) + 'a'.repeat((room % 3) + 1));
+      expect(JSON.stringify(overLimit).length).to.be.below(limit);
+      expect(leftOf(validate(overLimit))._tag).to.equal('PAYLOAD_TOO_LARGE');
+    });
+
+    it('applies the limit to custom messages as well', () => {
+      const big: OutgoingMessage = { type: 'blob', data: 'x'.repeat(limit) };
+      expect(leftOf(validate(big))._tag).to.equal('PAYLOAD_TOO_LARGE');
+    });
+
+    it('accepts a text message with a string messageText, even an empty one', () => {
+      expect(rightOf(validate(text('hi')))).to.deep.equal(text('hi'));
+      expect(rightOf(validate(text('')))).to.deep.equal(text(''));
+    });
+
+    it('refuses a text message whose data is not { messageText: string }', () => {
+      for (const data of [{}, { messageText: 5 }, { messageText: null }, null, 'hi', 42, ['hi']]) {
+        const error = leftOf(validate({ type: 'text', data }));
+        expect(error._tag, JSON.stringify(data)).to.equal('BAD_REQUEST');
+        expect(error.message).to.contain('messageText');
+      }
+    });
+
+    it('accepts a typing signal with a boolean', () => {
+      expect(rightOf(validate({ type: 'typing', data: true }))).to.deep.equal({ type: 'typing', data: true });
+      expect(rightOf(validate({ type: 'typing', data: false }))).to.deep.equal({ type: 'typing', data: false });
+    });
+
+    it('refuses a typing signal whose data is not a boolean', () => {
+      for (const data of ['true', 1, 0, null, {}, { isTyping: true }]) {
+        expect(leftOf(validate({ type: 'typing', data }))._tag, JSON.stringify(data)).to.equal('BAD_REQUEST');
+      }
+    });
+
+    it('passes custom data through untouched', () => {
+      const data = { nested: { list: [1, 'two', null] }, flag: false };
+      const custom: OutgoingMessage = { type: 'order-update', data };
+      const valid = rightOf(validate(custom));
+      expect(valid.data).to.equal(data);
+      expect(valid).to.deep.equal({ type: 'order-update', data: { nested: { list: [1, 'two', null] }, flag: false } });
+    });
+
+    it('refuses an empty type and a missing data as BAD_REQUEST', () => {
+      expect(leftOf(validate({ type: '', data: 1 }))._tag).to.equal('BAD_REQUEST');
+      expect(leftOf(validate({ type: 'custom', data: undefined }))._tag).to.equal('BAD_REQUEST');
+    });
+  });
+
+  describe('isTyping', () => {
+    it('is true for the reserved "typing" type only', () => {
+      expect(isTyping({ type: 'typing', data: true })).to.equal(true);
+      expect(isTyping({ type: 'text', data: { messageText: 'typing' } })).to.equal(false);
+      expect(isTyping({ type: 'Typing', data: true })).to.equal(false);
+    });
+  });
+
+  describe('messagesSince', () => {
+    const at = (creationTime: number) => aMessage({ messageId: `m-${creationTime}`, creationTime });
+
+    it('keeps every message when since is absent', () => {
+      const messages = [at(1), at(2)];
+      expect(messagesSince(messages, undefined)).to.deep.equal(messages);
+    });
+
+    it('keeps only messages strictly later than since, comparing decimals as numbers', () => {
+      const messages = [at(10), at(10.4), at(10.5), at(10.50001), at(11), at(9.99)];
+      expect(messagesSince(messages, 10.5).map((m) => m.creationTime)).to.deep.equal([10.50001, 11]);
+    });
+
+    it('treats an integer since as a number, so later decimals of the same second are kept', () => {
+      expect(messagesSince([at(10), at(10.1)], 10).map((m) => m.creationTime)).to.deep.equal([10.1]);
+    });
+
+    it('keeps the backend order of what it keeps', () => {
+      const messages = [at(30), at(20), at(25)];
+      expect(messagesSince(messages, 21).map((m) => m.creationTime)).to.deep.equal([30, 25]);
+    });
+
+    it('returns an empty list when nothing is later', () => {
+      expect(messagesSince([at(5)], 5)).to.deep.equal([]);
+    });
+  });
+
+  describe('storedMessage', () => {
+    it('is undefined when the backend returned no message', () => {
+      expect(storedMessage([])).to.equal(undefined);
+    });
+
+    it('is the latest message by creationTime, wherever it sits in the list', () => {
+      const latest = aMessage({ messageId: 'latest', creationTime: 30.5 });
+      const messages = [aMessage({ creationTime: 10 }), latest, aMessage({ creationTime: 30.25 })];
+      expect(storedMessage(messages)).to.equal(latest);
+    });
+
+    it('prefers the later entry in the list when two messages share a creationTime', () => {
+      const first = aMessage({ messageId: 'first', creationTime: 7 });
+      const second = aMessage({ messageId: 'second', creationTime: 7 });
+      expect(storedMessage([first, second])).to.equal(second);
+    });
+  });
+});
