@@ -49,19 +49,16 @@ export const decodeRequest = <A>(codec: t.Decoder<unknown, A>, body: unknown): E
 const describe = (errors: t.Errors): string => {
   const first = errors[0];
   if (first === undefined) return 'the request body is invalid';
-  const path = fieldPath(first.context);
-  if (path === '') return 'the request body must be a JSON object';
-  return first.value === undefined
-    ? `request body: "${path}" is missing`
-    : `request body: "${path}" must be ${first.context.at(-1)?.type.name ?? 'valid'}`;
+  const fields = fieldsOf(first.context);
+  const field = fields.at(-1);
+  if (field === undefined) return 'the request body must be a JSON object';
+  const path = fields.map((entry) => entry.key).join('.');
+  return first.value === undefined ? `request body: "${path}" is missing` : `request body: "${path}" must be ${field.type.name}`;
 };
 
-// Intersections and unions add numbered entries to the context that are not fields.
-const fieldPath = (context: t.Context): string =>
-  context
-    .filter((entry, i) => {
-      const parent = context[i - 1]?.type;
-      return parent !== undefined && !(parent instanceof t.IntersectionType || parent instanceof t.UnionType);
-    })
-    .map((entry) => entry.key)
-    .join('.');
+// The context entries that are fields: intersections and unions add numbered entries that are not.
+const fieldsOf = (context: t.Context): t.ContextEntry[] =>
+  context.filter((_entry, i) => {
+    const parent = context[i - 1]?.type;
+    return parent !== undefined && !(parent instanceof t.IntersectionType || parent instanceof t.UnionType);
+  });

@@ -8,7 +8,10 @@ import type { BackendLimits } from './backend-limits.js';
  */
 export interface BackendHttpClient {
   readonly fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
-  /** Lets calls in progress finish (each is bounded by its timeout), then closes every connection. */
+  /**
+   * Lets calls in progress finish (each is bounded by its timeout), then
+   * closes every connection; later calls fail. Idempotent; never rejects.
+   */
   close(): Promise<void>;
 }
 
@@ -25,6 +28,7 @@ export const undiciBackendHttpClient = (
     pipelining: 1,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
   });
+  let closed: Promise<void> | undefined;
   return {
     fetch: async (input, requestInit) => {
       // ky hands over a Request of Node's bundled undici, which this undici's
@@ -40,6 +44,6 @@ export const undiciBackendHttpClient = (
       };
       return (await undiciFetch(request.url, forwarded)) as unknown as Response;
     },
-    close: () => agent.close(),
+    close: () => (closed ??= agent.close().catch(() => undefined)),
   };
 };
