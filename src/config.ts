@@ -28,7 +28,7 @@ export interface EcbConfig {
   readonly maxTokenBytes: number;
   /** Tolerance for exp/nbf/iat, seconds (spec: 30). */
   readonly clockToleranceSeconds: number;
-  /** How many verified thread tokens are remembered until they expire. */
+  /** How many verified user and thread tokens are remembered until they expire. */
   readonly tokenCacheSize: number;
   /** Largest Socket.IO packet or REST body, bytes. */
   readonly maxRequestBytes: number;

@@ -12,7 +12,9 @@ import type { UserIdentity } from '../../domain/user.js';
  * Failures: `UNAUTHORIZED` for a user or server credential that is missing,
  * malformed, forged, of the wrong kind, or expired (`TOKEN_EXPIRED` when
  * only its lifetime is wrong); `FORBIDDEN` for any thread credential that
- * does not verify. Never throws; never rejects.
+ * does not verify. `BACKEND_UNAVAILABLE` (retryable) when the keys cannot be
+ * fetched right now (no verdict on the credential); `INTERNAL` when the
+ * configured key cannot verify at all. Never throws; never rejects.
  */
 export interface TokenVerifier {
   /** A user's credential: who they are and until when. */
