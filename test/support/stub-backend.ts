@@ -166,7 +166,9 @@ export const startStubBackend = async (options: StubBackendOptions = {}): Promis
     bodyParser({
       enableTypes: ['json'],
       jsonLimit: REQUEST_BODY_LIMIT,
-      onError: (_error, ctx) => {
+      onError: (error, ctx) => {
+        const raw = (error as { body?: unknown }).body; // co-body keeps the text it could not parse
+        ctx.request.rawBody = typeof raw === 'string' ? raw : '';
         (ctx as { disableBodyParser?: boolean }).disableBodyParser = true;
       },
     }),

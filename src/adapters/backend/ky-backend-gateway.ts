@@ -185,11 +185,7 @@ export class KyBackendGateway implements BackendGateway {
   }
 
   private refusal(call: BackendCall<unknown>, status: number, text: string): Failure {
-    const explanation = pipe(
-      E.tryCatch(() => JSON.parse(text) as unknown, () => undefined),
-      E.map(backendErrorMessage),
-      E.getOrElseW(() => undefined),
-    );
+    const explanation = pipe(parseJson(text), E.map(backendErrorMessage), E.getOrElseW(() => undefined));
     const safe =
       explanation === undefined
         ? undefined
@@ -198,14 +194,10 @@ export class KyBackendGateway implements BackendGateway {
   }
 
   private decode<A>(call: BackendCall<A>, text: string): Attempt<A> {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      return invalidAnswer(call, 'the backend answer is not JSON');
-    }
+    const parsed = parseJson(text);
+    if (E.isLeft(parsed)) return invalidAnswer(call, 'the backend answer is not JSON');
     return pipe(
-      call.decode(parsed),
+      call.decode(parsed.right),
       E.mapLeft((errors) => ({
         error: backendError(`the backend answer to ${call.operation} does not match the contract`, {
           operation: call.operation,
@@ -226,6 +218,8 @@ export class KyBackendGateway implements BackendGateway {
     }
   }
 }
+
+const parseJson = (text: string): E.Either<unknown, unknown> => E.tryCatch(() => JSON.parse(text) as unknown, (e) => e);
 
 const invalidAnswer = <A>(call: BackendCall<A>, message: string): Attempt<A> =>
   E.left({ error: backendError(message, { operation: call.operation }), retryable: false });
