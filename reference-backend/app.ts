@@ -61,7 +61,12 @@ export const createReferenceBackend = (options: ReferenceBackendOptions): Refere
   });
   const store = options.store ?? new InMemoryStore(options.seed === false ? undefined : seedContents(now()));
   const operations = new ChatOperations(store, tokens, now);
-  const routes = referenceRoutes({ operations, tokens, store, ...(options.prefix === undefined ? {} : { prefix: options.prefix }) });
+  const routes = referenceRoutes({
+    operations,
+    tokens,
+    store,
+    ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+  });
 
   const app = new Koa();
   app.use(jsonErrors());

@@ -90,7 +90,11 @@ export class ChatOperations {
    * Stores a message; an agent writing to a support thread joins it first.
    * A repeated `idempotencyKey` answers the original result and stores nothing.
    */
-  async addThreadMessage(caller: User, request: AddThreadMessageRequest, idempotencyKey?: string): Result<ThreadAndMessages> {
+  async addThreadMessage(
+    caller: User,
+    request: AddThreadMessageRequest,
+    idempotencyKey?: string,
+  ): Result<ThreadAndMessages> {
     const message = validateNewMessage(request.message);
     if (E.isLeft(message)) return message;
     const { threadId } = request;
@@ -119,7 +123,8 @@ export class ChatOperations {
       return E.left(badRequest(`a thread may have at most ${MAX_THREAD_MEMBERS} members`));
     }
     for (const userId of memberIds) {
-      if ((await this.store.findUser(userId)) === undefined) return E.left(badRequest(`unknown member: ${JSON.stringify(userId.slice(0, 64))}`));
+      if ((await this.store.findUser(userId)) === undefined)
+        return E.left(badRequest(`unknown member: ${JSON.stringify(userId.slice(0, 64))}`));
     }
     return E.right(memberIds);
   }

@@ -32,7 +32,10 @@ export const jsonErrors = (): Koa.Middleware => async (ctx, next) => {
     const status = (error as { status?: unknown }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       // Thrown by the body parser: malformed JSON, a body too large, an unknown charset.
-      send(ctx, E.left(badRequest(status === 413 ? 'the request body is too large' : 'the request body is not valid JSON')));
+      send(
+        ctx,
+        E.left(badRequest(status === 413 ? 'the request body is too large' : 'the request body is not valid JSON')),
+      );
     } else {
       send(ctx, E.left(internal('internal error')));
       ctx.app.emit('error', error, ctx);
@@ -52,7 +55,6 @@ export const requireApiKey =
   };
 
 // Comparing digests takes the same time whatever the input, so timing reveals nothing of the key.
-const sameSecret = (given: string, expected: string): boolean =>
-  timingSafeEqual(digest(given), digest(expected));
+const sameSecret = (given: string, expected: string): boolean => timingSafeEqual(digest(given), digest(expected));
 
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();

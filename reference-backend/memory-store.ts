@@ -1,12 +1,5 @@
 import { nextCreationTime } from './messages.js';
-import type {
-  IdempotencyRecord,
-  Store,
-  StoredMessage,
-  StoredThread,
-  UnstampedMessage,
-  User,
-} from './store.js';
+import type { IdempotencyRecord, Store, StoredMessage, StoredThread, UnstampedMessage, User } from './store.js';
 
 /** Initial contents of a store (see seed.ts). */
 export interface StoreContents {

@@ -53,7 +53,9 @@ const describe = (errors: t.Errors): string => {
   const field = fields.at(-1);
   if (field === undefined) return 'the request body must be a JSON object';
   const path = fields.map((entry) => entry.key).join('.');
-  return first.value === undefined ? `request body: "${path}" is missing` : `request body: "${path}" must be ${field.type.name}`;
+  return first.value === undefined
+    ? `request body: "${path}" is missing`
+    : `request body: "${path}" must be ${field.type.name}`;
 };
 
 // The context entries that are fields: intersections and unions add numbered entries that are not.

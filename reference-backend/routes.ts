@@ -40,13 +40,22 @@ export const referenceRoutes = (deps: {
     const request = decodeRequest(GetUserTokenRequest, ctx.request.body);
     send(ctx, E.isLeft(request) ? request : await operations.getUserToken(request.right.accessToken));
   });
-  router.post('/getContacts', asUser(ListRequest, (caller) => operations.getContacts(caller)));
-  router.post('/getThreads', asUser(ListRequest, (caller) => operations.getThreads(caller)));
+  router.post(
+    '/getContacts',
+    asUser(ListRequest, (caller) => operations.getContacts(caller)),
+  );
+  router.post(
+    '/getThreads',
+    asUser(ListRequest, (caller) => operations.getThreads(caller)),
+  );
   router.post(
     '/createThread',
     asUser(CreateThreadRequest, (caller, request, key) => operations.createThread(caller, request, key)),
   );
-  router.post('/getThread', asUser(GetThreadRequest, (caller, request) => operations.getThread(caller, request)));
+  router.post(
+    '/getThread',
+    asUser(GetThreadRequest, (caller, request) => operations.getThread(caller, request)),
+  );
   router.post(
     '/addThreadMessage',
     asUser(AddThreadMessageRequest, (caller, request, key) => operations.addThreadMessage(caller, request, key)),
@@ -54,11 +63,18 @@ export const referenceRoutes = (deps: {
   return router;
 };
 
-type Operation<A> = (caller: User, request: A, idempotencyKey: string | undefined) => Promise<E.Either<Failure, unknown>>;
+type Operation<A> = (
+  caller: User,
+  request: A,
+  idempotencyKey: string | undefined,
+) => Promise<E.Either<Failure, unknown>>;
 
 const asAuthenticatedUser =
   (tokens: ReferenceTokens, store: Store) =>
-  <A extends { readonly user: { readonly userId: string }; readonly clientMessageId?: string }>(codec: t.Decoder<unknown, A>, operation: Operation<A>) =>
+  <A extends { readonly user: { readonly userId: string }; readonly clientMessageId?: string }>(
+    codec: t.Decoder<unknown, A>,
+    operation: Operation<A>,
+  ) =>
   async (ctx: Koa.Context): Promise<void> => {
     const caller = await authenticateUser(ctx.get('authorization'), tokens, store);
     if (E.isLeft(caller)) return send(ctx, caller);

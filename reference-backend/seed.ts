@@ -36,12 +36,18 @@ export const seedContents = (now: number): StoreContents => {
     text('seed-message-1', 'alice', now - 600, 'Hi Bob! Lunch today?'),
     text('seed-message-2', 'bob', now - 540, 'Sure, 12:30 at the usual place.'),
   ];
-  const supportMessages = [text('seed-message-3', 'cust-dana', now - 300, 'Hello, my order #1042 has not arrived yet.')];
+  const supportMessages = [
+    text('seed-message-3', 'cust-dana', now - 300, 'Hello, my order #1042 has not arrived yet.'),
+  ];
   return {
     users: SEED_USERS.map((user) => ({ user, accessToken: accessTokenOf(user.userId) })),
     threads: [
       {
-        thread: { threadId: PEER_THREAD_ID, memberIds: ['alice', 'bob'], lastMessageTime: peerMessages[1]!.creationTime },
+        thread: {
+          threadId: PEER_THREAD_ID,
+          memberIds: ['alice', 'bob'],
+          lastMessageTime: peerMessages[1]!.creationTime,
+        },
         messages: peerMessages,
       },
       {

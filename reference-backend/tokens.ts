@@ -53,7 +53,11 @@ export class ReferenceTokens {
 
   /** A user token: `{ userId, displayName, data? }`. */
   signUserToken(user: User, lifetimeSeconds = this.settings.userTokenLifetimeSeconds): Promise<string> {
-    const claims = { userId: user.userId, displayName: user.displayName, ...(user.data === undefined ? {} : { data: user.data }) };
+    const claims = {
+      userId: user.userId,
+      displayName: user.displayName,
+      ...(user.data === undefined ? {} : { data: user.data }),
+    };
     return this.sign(claims, lifetimeSeconds);
   }
 
@@ -86,7 +90,9 @@ export class ReferenceTokens {
       }
       return E.right(claims.right);
     } catch (error) {
-      return E.left(unauthorized(error instanceof errors.JWTExpired ? 'the user token has expired' : 'the user token is invalid'));
+      return E.left(
+        unauthorized(error instanceof errors.JWTExpired ? 'the user token has expired' : 'the user token is invalid'),
+      );
     }
   }
 

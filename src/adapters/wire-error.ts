@@ -27,3 +27,7 @@ export const toWireError = (error: EcbError): WireError => ({
   message: error.message,
   retryable: isRetryable(error),
 });
+
+/** Failures on ECB's or the backend's side, worth a log line (client mistakes are not). */
+export const isServerSideFailure = (error: EcbError): boolean =>
+  error._tag === 'INTERNAL' || error._tag === 'BACKEND_ERROR' || error._tag === 'BACKEND_UNAVAILABLE';

@@ -2,7 +2,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
-import { createReferenceBackend, REQUEST_BODY_LIMIT, type ReferenceBackendOptions } from '../../reference-backend/app.js';
+import {
+  createReferenceBackend,
+  REQUEST_BODY_LIMIT,
+  type ReferenceBackendOptions,
+} from '../../reference-backend/app.js';
 import type { Store } from '../../reference-backend/store.js';
 import type { KeyInput, ReferenceTokens } from '../../reference-backend/tokens.js';
 import { testKeys } from './keys.js';
@@ -23,12 +27,7 @@ import { testKeys } from './keys.js';
 
 /** The six operations of the backend contract (ECB-SPEC §6). */
 export type BackendOperation =
-  | 'getUserToken'
-  | 'getContacts'
-  | 'getThreads'
-  | 'createThread'
-  | 'getThread'
-  | 'addThreadMessage';
+  'getUserToken' | 'getContacts' | 'getThreads' | 'createThread' | 'getThread' | 'addThreadMessage';
 
 /** One request as the stub received it. */
 export interface RecordedRequest {
@@ -57,8 +56,9 @@ export interface FailOptions {
   readonly times?: number;
 }
 
-export interface StubBackendOptions
-  extends Partial<Pick<ReferenceBackendOptions, 'apiKey' | 'seed' | 'now' | 'userTokenLifetimeSeconds' | 'threadTokenLifetimeSeconds'>> {
+export interface StubBackendOptions extends Partial<
+  Pick<ReferenceBackendOptions, 'apiKey' | 'seed' | 'now' | 'userTokenLifetimeSeconds' | 'threadTokenLifetimeSeconds'>
+> {
   /** Default: the shared test key pair, `testKeys()`. */
   readonly keys?: { readonly privateKey: KeyInput; readonly publicKey: KeyInput };
 }
@@ -103,7 +103,11 @@ interface QueuedFault {
 export const startStubBackend = async (options: StubBackendOptions = {}): Promise<StubBackend> => {
   const keys = options.keys ?? (await testKeys());
   const { keys: _keys, ...referenceOptions } = options;
-  const reference = createReferenceBackend({ ...referenceOptions, privateKey: keys.privateKey, publicKey: keys.publicKey });
+  const reference = createReferenceBackend({
+    ...referenceOptions,
+    privateKey: keys.privateKey,
+    publicKey: keys.publicKey,
+  });
   const requests: RecordedRequest[] = [];
   const faults = new Map<string, QueuedFault[]>();
   const timers = new Set<NodeJS.Timeout>();
@@ -190,7 +194,8 @@ export const startStubBackend = async (options: StubBackendOptions = {}): Promis
     tokens: reference.tokens,
     requestsTo: (operation) => requests.filter((request) => request.operation === operation),
     fail: (operation, { status, body, contentType = 'application/json', times }) => {
-      const text = body === undefined ? injectedErrorBody(status) : typeof body === 'string' ? body : JSON.stringify(body);
+      const text =
+        body === undefined ? injectedErrorBody(status) : typeof body === 'string' ? body : JSON.stringify(body);
       enqueue(operation, { kind: 'answer', status, body: text, contentType }, times);
     },
     delay: (operation, ms, times) => enqueue(operation, { kind: 'delay', ms }, times),

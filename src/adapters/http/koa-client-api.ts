@@ -24,8 +24,11 @@ import type { SendMessage } from '../../application/send-message.js';
 import { badRequest, unauthorized, type EcbError } from '../../domain/errors.js';
 import { TOKENS } from '../../tokens.js';
 import type { InFlightOperations } from '../in-flight-operations.js';
+import { describeCause } from '../observability/describe-cause.js';
+import type { Logger } from '../observability/pino-logger.js';
 import type { PromMetrics } from '../observability/prom-metrics.js';
 import { sendError } from './koa-errors.js';
+import { isServerSideFailure } from '../wire-error.js';
 
 /**
  * The REST mirror of the socket events (ECB-SPEC §4): the same use-cases,
@@ -37,6 +40,7 @@ import { sendError } from './koa-errors.js';
 export class KoaClientApi {
   constructor(
     @inject(TOKENS.Metrics) private readonly metrics: PromMetrics,
+    @inject(TOKENS.Logger) private readonly logger: Logger,
     @inject(TOKENS.InFlight) private readonly inFlight: InFlightOperations,
     @inject(TOKENS.AuthenticateUser) private readonly authenticateUser: AuthenticateUser,
     @inject(TOKENS.ExchangeAccessToken) private readonly exchangeAccessToken: ExchangeAccessToken,
@@ -127,8 +131,12 @@ export class KoaClientApi {
       ctx.status = 200;
       ctx.body = result.right;
     } else {
-      this.metrics.operation(operation, 'rest', result.left._tag);
-      sendError(ctx, result.left);
+      const error = result.left;
+      this.metrics.operation(operation, 'rest', error._tag);
+      if (isServerSideFailure(error)) {
+        this.logger.warn({ operation, transport: 'rest', code: error._tag, cause: describeCause(error.cause) }, error.message);
+      }
+      sendError(ctx, error);
     }
   }
 }

@@ -30,7 +30,7 @@ import type { InFlightOperations } from '../in-flight-operations.js';
 import { describeCause } from '../observability/describe-cause.js';
 import type { Logger } from '../observability/pino-logger.js';
 import type { PromMetrics } from '../observability/prom-metrics.js';
-import { toWireError } from '../wire-error.js';
+import { isServerSideFailure, toWireError } from '../wire-error.js';
 import { userRoom } from './rooms.js';
 import { SocketIoHub } from './socket-io-hub.js';
 
@@ -188,7 +188,7 @@ export class SocketIoClientEvents {
     }
     const error = result.left;
     this.metrics.operation(event, 'socket', error._tag);
-    if (error._tag === 'INTERNAL' || error._tag === 'BACKEND_ERROR' || error._tag === 'BACKEND_UNAVAILABLE') {
+    if (isServerSideFailure(error)) {
       this.logger.warn({ event, socketId: socket.id, code: error._tag, cause: describeCause(error.cause) }, error.message);
     }
     ack({ ok: false, error: toWireError(error) });

@@ -27,7 +27,10 @@ describe('reference backend: customer support access', () => {
   it('makes an agent a member with his first message, in the answer and its thread token', async () => {
     const answer = await sam.call('addThreadMessage', { threadId: SUPPORT, message: text('On it!') });
     expect(answer.status).to.equal(200);
-    expect(answer.body.thread.members.map((m: { userId: string }) => m.userId)).to.deep.equal(['cust-dana', 'agent-sam']);
+    expect(answer.body.thread.members.map((m: { userId: string }) => m.userId)).to.deep.equal([
+      'cust-dana',
+      'agent-sam',
+    ]);
     expect(decodeJwt(answer.body.thread.threadToken).memberIds).to.deep.equal(['cust-dana', 'agent-sam']);
     expect(await memberIdsOf(SUPPORT)).to.deep.equal(['cust-dana', 'agent-sam']);
     await sam.call('addThreadMessage', { threadId: SUPPORT, message: text('Found it.') });
@@ -36,7 +39,9 @@ describe('reference backend: customer support access', () => {
 
   it('refuses an agent a thread that is not a support thread', async () => {
     expect((await sam.call('getThread', { threadId: 'thread-alice-bob' })).status).to.equal(403);
-    expect((await sam.call('addThreadMessage', { threadId: 'thread-alice-bob', message: text('hi') })).status).to.equal(403);
+    expect((await sam.call('addThreadMessage', { threadId: 'thread-alice-bob', message: text('hi') })).status).to.equal(
+      403,
+    );
     expect(await memberIdsOf('thread-alice-bob')).to.deep.equal(['alice', 'bob']);
   });
 
@@ -44,7 +49,10 @@ describe('reference backend: customer support access', () => {
     for (const userId of ['cust-eli', 'alice']) {
       const session = await signIn(backend.url, userId);
       expect((await session.call('getThread', { threadId: SUPPORT })).status, userId).to.equal(403);
-      expect((await session.call('addThreadMessage', { threadId: SUPPORT, message: text('hi') })).status, userId).to.equal(403);
+      expect(
+        (await session.call('addThreadMessage', { threadId: SUPPORT, message: text('hi') })).status,
+        userId,
+      ).to.equal(403);
     }
     expect(await memberIdsOf(SUPPORT)).to.deep.equal(['cust-dana']);
   });

@@ -34,7 +34,10 @@ describe('reference backend: who is calling', () => {
     it('answers 400 when the access token is missing', async () => {
       const answer = await post(backend.url, 'getUserToken', {});
       expect(answer.status).to.equal(400);
-      expect(answer.body.error).to.deep.equal({ code: 'BAD_REQUEST', message: 'request body: "accessToken" is missing' });
+      expect(answer.body.error).to.deep.equal({
+        code: 'BAD_REQUEST',
+        message: 'request body: "accessToken" is missing',
+      });
     });
   });
 
@@ -86,16 +89,23 @@ describe('reference backend: who is calling', () => {
     });
 
     it('tolerates 30 s of clock skew past exp', async () => {
-      expect((await getContactsWith(`Bearer ${await userToken('alice', 'Alice', { expiresIn: -10 })}`)).status).to.equal(200);
+      expect(
+        (await getContactsWith(`Bearer ${await userToken('alice', 'Alice', { expiresIn: -10 })}`)).status,
+      ).to.equal(200);
     });
 
-    it('must match the body\'s user: another userId is 403', async () => {
+    it("must match the body's user: another userId is 403", async () => {
       const session = await signIn(backend.url, 'alice');
       for (const operation of ['getContacts', 'getThreads', 'createThread', 'getThread', 'addThreadMessage']) {
         const answer = await post(
           backend.url,
           operation,
-          { user: { userId: 'bob', displayName: 'Bob' }, threadId: 'thread-alice-bob', memberIds: [], message: { type: 'text', data: { messageText: 'x' } } },
+          {
+            user: { userId: 'bob', displayName: 'Bob' },
+            threadId: 'thread-alice-bob',
+            memberIds: [],
+            message: { type: 'text', data: { messageText: 'x' } },
+          },
           { authorization: `Bearer ${session.userToken}` },
         );
         expect(answer.status, operation).to.equal(403);

@@ -1,4 +1,8 @@
-import { startReferenceBackend, type RunningReferenceBackend, type StartOptions } from '../../../reference-backend/app.js';
+import {
+  startReferenceBackend,
+  type RunningReferenceBackend,
+  type StartOptions,
+} from '../../../reference-backend/app.js';
 import { testKeys } from '../../support/keys.js';
 
 /**

@@ -35,11 +35,31 @@ describe('reference backend: bad input is 400, never 500', () => {
 
   const badFields: Array<[string, string, Record<string, unknown>, string]> = [
     ['getThread', 'a numeric threadId', { threadId: 7 }, 'request body: "threadId" must be string'],
-    ['getThread', 'a string since', { threadId: 'thread-alice-bob', since: 'yesterday' }, 'request body: "since" must be (number | null)'],
-    ['createThread', 'no memberIds', { message: { type: 'text', data: { messageText: 'x' } } }, 'request body: "memberIds" is missing'],
-    ['createThread', 'a numeric member id', { memberIds: [1], message: { type: 'text', data: { messageText: 'x' } } }, 'request body: "memberIds.0" must be string'],
+    [
+      'getThread',
+      'a string since',
+      { threadId: 'thread-alice-bob', since: 'yesterday' },
+      'request body: "since" must be (number | null)',
+    ],
+    [
+      'createThread',
+      'no memberIds',
+      { message: { type: 'text', data: { messageText: 'x' } } },
+      'request body: "memberIds" is missing',
+    ],
+    [
+      'createThread',
+      'a numeric member id',
+      { memberIds: [1], message: { type: 'text', data: { messageText: 'x' } } },
+      'request body: "memberIds.0" must be string',
+    ],
     ['addThreadMessage', 'no message', { threadId: 'thread-alice-bob' }, 'request body: "message" is missing'],
-    ['addThreadMessage', 'a numeric clientMessageId', { threadId: 'thread-alice-bob', message: { type: 'x', data: 1 }, clientMessageId: 5 }, 'request body: "clientMessageId" must be string'],
+    [
+      'addThreadMessage',
+      'a numeric clientMessageId',
+      { threadId: 'thread-alice-bob', message: { type: 'x', data: 1 }, clientMessageId: 5 },
+      'request body: "clientMessageId" must be string',
+    ],
   ];
   for (const [operation, name, fields, message] of badFields) {
     it(`${operation}: ${name}, named in the message`, async () => {

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
 import type { RunningReferenceBackend } from '../../../reference-backend/app.js';
+import { InMemoryStore } from '../../../reference-backend/memory-store.js';
+import { seedContents } from '../../../reference-backend/seed.js';
+import type { IdempotencyRecord } from '../../../reference-backend/store.js';
 import { signIn, startTestBackend, text, type Session } from './backend-client.js';
 
 describe('reference backend: idempotent writes', () => {
@@ -74,6 +77,11 @@ describe('reference backend: idempotent writes', () => {
     });
 
     it('stores once when the same key arrives twice at the same time', async () => {
+      // The store lets the first idempotency look-up wait until a second one starts (or 300 ms pass),
+      // so that without serialisation both requests would find no record and both would write.
+      await backend.close();
+      backend = await startTestBackend({ store: new RendezvousStore(seedContents(Date.now() / 1000)) });
+      alice = await signIn(backend.url, 'alice');
       const [first, second] = await Promise.all([
         send(alice, 'race', { 'idempotency-key': 'key-1' }),
         send(alice, 'race', { 'idempotency-key': 'key-1' }),
@@ -101,6 +109,18 @@ describe('reference backend: idempotent writes', () => {
       expect(await backend.store.threadsOfMember('carol')).to.have.length(1);
     });
 
+    it('does not remember a refused write: the corrected retry with the same key creates the thread', async () => {
+      const refused = await alice.call(
+        'createThread',
+        { memberIds: ['nobody'], message: text('hello') },
+        { 'idempotency-key': 'key-1' },
+      );
+      expect(refused.status).to.equal(400);
+      const retried = await create({ 'idempotency-key': 'key-1' });
+      expect(retried.status).to.equal(200);
+      expect(retried.body.thread.members.map((m: { userId: string }) => m.userId)).to.deep.equal(['alice', 'carol']);
+    });
+
     it('refuses a key already used for addThreadMessage with 409', async () => {
       await send(alice, 'x', { 'idempotency-key': 'key-1' });
       expect((await create({ 'idempotency-key': 'key-1' })).status).to.equal(409);
@@ -108,3 +128,23 @@ describe('reference backend: idempotent writes', () => {
     });
   });
 });
+
+/** An in-memory store whose first idempotency look-up waits for a second one to start. */
+class RendezvousStore extends InMemoryStore {
+  private release: (() => void) | undefined;
+
+  override async findIdempotencyRecord(userId: string, key: string): Promise<IdempotencyRecord | undefined> {
+    if (this.release === undefined) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 300);
+        this.release = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    } else {
+      this.release();
+    }
+    return super.findIdempotencyRecord(userId, key);
+  }
+}

@@ -67,7 +67,11 @@ describe('reference backend: getContacts and getThreads', () => {
       clock += 1;
       await alice.call('addThreadMessage', { threadId: older.body.thread.threadId, message: text('bump') });
       const threads = (await alice.call('getThreads')).body;
-      expect(idsOf(threads)).to.deep.equal([older.body.thread.threadId, newer.body.thread.threadId, 'thread-alice-bob']);
+      expect(idsOf(threads)).to.deep.equal([
+        older.body.thread.threadId,
+        newer.body.thread.threadId,
+        'thread-alice-bob',
+      ]);
       const times = threads.map((thread: { lastMessageTime: number }) => thread.lastMessageTime);
       expect(times).to.deep.equal([...times].sort((a, b) => b - a));
     });
@@ -90,7 +94,9 @@ describe('reference backend: getContacts and getThreads', () => {
 
     it('shows a customer only their own threads', async () => {
       expect((await (await signIn(backend.url, 'cust-eli')).call('getThreads')).body).to.deep.equal([]);
-      expect(idsOf((await (await signIn(backend.url, 'cust-dana')).call('getThreads')).body)).to.deep.equal(['thread-support-dana']);
+      expect(idsOf((await (await signIn(backend.url, 'cust-dana')).call('getThreads')).body)).to.deep.equal([
+        'thread-support-dana',
+      ]);
     });
   });
 });

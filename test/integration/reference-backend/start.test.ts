@@ -38,7 +38,12 @@ describe('reference backend: creating and starting it', () => {
 
   it('signs tokens that expire after the configured lifetimes', async () => {
     const keys = await testKeys();
-    const { tokens } = createReferenceBackend({ ...keys, now: () => 1_000_000, userTokenLifetimeSeconds: 120, threadTokenLifetimeSeconds: 30 });
+    const { tokens } = createReferenceBackend({
+      ...keys,
+      now: () => 1_000_000,
+      userTokenLifetimeSeconds: 120,
+      threadTokenLifetimeSeconds: 30,
+    });
     const exp = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).exp;
     expect(exp(await tokens.signUserToken({ userId: 'a', displayName: 'A' }))).to.equal(1_000_120);
     expect(exp(await tokens.signThreadToken({ threadId: 't', memberIds: ['a'] }))).to.equal(1_000_030);

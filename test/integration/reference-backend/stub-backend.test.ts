@@ -16,15 +16,21 @@ describe('stub backend: the reference backend with recording and faults', () => 
   });
   afterEach(async () => stub.close());
 
-  const getThreads = (headers: Record<string, string> = {}) => post(stub.url, 'getThreads', { user: alice }, { ...auth, ...headers });
+  const getThreads = (headers: Record<string, string> = {}) =>
+    post(stub.url, 'getThreads', { user: alice }, { ...auth, ...headers });
 
   describe('recording', () => {
     it('records every request: operation, method, headers and parsed body, oldest first', async () => {
       await post(stub.url, 'getUserToken', { accessToken: 'access-alice' }, { 'x-ecb-request-id': 'req-1' });
-      await post(stub.url, 'addThreadMessage', { user: alice, threadId: 'thread-alice-bob', message: text('hi') }, {
-        ...auth,
-        'idempotency-key': 'cm-1',
-      });
+      await post(
+        stub.url,
+        'addThreadMessage',
+        { user: alice, threadId: 'thread-alice-bob', message: text('hi') },
+        {
+          ...auth,
+          'idempotency-key': 'cm-1',
+        },
+      );
       expect(stub.requests.map((r) => r.operation)).to.deep.equal(['getUserToken', 'addThreadMessage']);
       const [exchange, write] = stub.requests;
       expect(exchange).to.deep.include({ method: 'POST', body: { accessToken: 'access-alice' } });
@@ -52,9 +58,16 @@ describe('stub backend: the reference backend with recording and faults', () => 
   describe('fail', () => {
     it('answers the status with an error body instead of reaching the backend', async () => {
       stub.fail('createThread', { status: 503 });
-      const answer = await post(stub.url, 'createThread', { user: alice, memberIds: ['bob'], message: text('x') }, auth);
+      const answer = await post(
+        stub.url,
+        'createThread',
+        { user: alice, memberIds: ['bob'], message: text('x') },
+        auth,
+      );
       expect(answer.status).to.equal(503);
-      expect(answer.body).to.deep.equal({ error: { code: 'INJECTED_FAILURE', message: 'injected failure (HTTP 503)' } });
+      expect(answer.body).to.deep.equal({
+        error: { code: 'INJECTED_FAILURE', message: 'injected failure (HTTP 503)' },
+      });
       expect(await stub.store.threadsOfMember('alice')).to.have.length(1);
       expect(stub.requestsTo('createThread')).to.have.length(1);
     });
@@ -125,7 +138,12 @@ describe('stub backend: the reference backend with recording and faults', () => 
     it('records the request at once, and lets the backend handle it only after the delay', async () => {
       stub.delay('createThread', 150);
       const started = performance.now();
-      const pending = post(stub.url, 'createThread', { user: alice, memberIds: ['carol'], message: text('slow') }, auth);
+      const pending = post(
+        stub.url,
+        'createThread',
+        { user: alice, memberIds: ['carol'], message: text('slow') },
+        auth,
+      );
       while (stub.requestsTo('createThread').length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
       expect(await stub.store.threadsOfMember('carol')).to.have.length(0);
       const answer = await pending;
@@ -188,7 +206,10 @@ describe('stub backend: the reference backend with recording and faults', () => 
     });
 
     it('uses the shared test keys by default', async () => {
-      expect((await post(stub.url, 'getThreads', { user: alice }, { authorization: `Bearer ${await userToken('alice')}` })).status).to.equal(200);
+      expect(
+        (await post(stub.url, 'getThreads', { user: alice }, { authorization: `Bearer ${await userToken('alice')}` }))
+          .status,
+      ).to.equal(200);
     });
 
     it('uses the keys it is given, refusing tokens of the shared test keys', async () => {
@@ -198,7 +219,9 @@ describe('stub backend: the reference backend with recording and faults', () => 
         expect((await post(other.url, 'getThreads', { user: alice }, headers)).status).to.equal(401);
         const own = { authorization: `Bearer ${await other.tokens.signUserToken(alice)}` };
         expect((await post(other.url, 'getThreads', { user: alice }, own)).status, 'without the API key').to.equal(401);
-        expect((await post(other.url, 'getThreads', { user: alice }, { ...own, 'x-ecb-key': 'k' })).status).to.equal(200);
+        expect((await post(other.url, 'getThreads', { user: alice }, { ...own, 'x-ecb-key': 'k' })).status).to.equal(
+          200,
+        );
       } finally {
         await other.close();
       }

@@ -28,7 +28,12 @@ describe('reference backend: createThread, getThread, addThreadMessage', () => {
       expect(decodeJwt(thread.threadToken)).to.include({ threadId: thread.threadId });
       expect(decodeJwt(thread.threadToken).memberIds).to.deep.equal(['alice', 'carol']);
       expect(messages).to.have.length(1);
-      expect(messages[0]).to.deep.include({ fromUserId: 'alice', creationTime: T0, type: 'text', data: { messageText: 'hi Carol' } });
+      expect(messages[0]).to.deep.include({
+        fromUserId: 'alice',
+        creationTime: T0,
+        type: 'text',
+        data: { messageText: 'hi Carol' },
+      });
       expect(messages[0].messageId).to.match(UUID);
 
       const carol = await signIn(backend.url, 'carol');
@@ -40,7 +45,12 @@ describe('reference backend: createThread, getThread, addThreadMessage', () => {
       clock = 1_750_000_000.123456;
       const message = { type: 'order', data: { orderId: 7 }, messageId: 'forged', fromUserId: 'bob', creationTime: 1 };
       const answer = await alice.call('createThread', { memberIds: ['bob'], message });
-      expect(answer.body.messages[0]).to.deep.include({ fromUserId: 'alice', creationTime: 1_750_000_000.123, type: 'order', data: { orderId: 7 } });
+      expect(answer.body.messages[0]).to.deep.include({
+        fromUserId: 'alice',
+        creationTime: 1_750_000_000.123,
+        type: 'order',
+        data: { orderId: 7 },
+      });
       expect(answer.body.messages[0].messageId).not.to.equal('forged');
     });
 
@@ -73,7 +83,10 @@ describe('reference backend: createThread, getThread, addThreadMessage', () => {
       const answer = await alice.call('getThread', { threadId: 'thread-alice-bob' });
       expect(answer.status).to.equal(200);
       expect(answer.body.thread.threadId).to.equal('thread-alice-bob');
-      expect(answer.body.messages.map((m: { messageId: string }) => m.messageId)).to.deep.equal(['seed-message-1', 'seed-message-2']);
+      expect(answer.body.messages.map((m: { messageId: string }) => m.messageId)).to.deep.equal([
+        'seed-message-1',
+        'seed-message-2',
+      ]);
     });
 
     it('answers only the messages later than since', async () => {
@@ -109,7 +122,12 @@ describe('reference backend: createThread, getThread, addThreadMessage', () => {
       expect(answer.body.thread.lastMessageTime).to.equal(T0 + 10);
       expect(answer.body.messages).to.have.length(1);
       const [message] = answer.body.messages;
-      expect(message).to.deep.include({ fromUserId: 'alice', creationTime: T0 + 10, type: 'text', data: { messageText: 'see you' } });
+      expect(message).to.deep.include({
+        fromUserId: 'alice',
+        creationTime: T0 + 10,
+        type: 'text',
+        data: { messageText: 'see you' },
+      });
       const stored = await backend.store.listMessages('thread-alice-bob');
       expect(stored.at(-1)).to.deep.equal(message);
     });
@@ -117,7 +135,10 @@ describe('reference backend: createThread, getThread, addThreadMessage', () => {
     it('gives messages strictly increasing times within a thread, 1 ms apart when the clock stands still', async () => {
       const times: number[] = [];
       for (const messageText of ['a', 'b', 'c']) {
-        const answer = await alice.call('addThreadMessage', { threadId: 'thread-alice-bob', message: text(messageText) });
+        const answer = await alice.call('addThreadMessage', {
+          threadId: 'thread-alice-bob',
+          message: text(messageText),
+        });
         times.push(answer.body.messages[0].creationTime);
       }
       expect(times).to.deep.equal([T0, T0 + 0.001, T0 + 0.002]);
@@ -129,7 +150,10 @@ describe('reference backend: createThread, getThread, addThreadMessage', () => {
     it('gives every message a unique id', async () => {
       const ids = new Set<string>();
       for (let i = 0; i < 5; i += 1) {
-        ids.add((await alice.call('addThreadMessage', { threadId: 'thread-alice-bob', message: text(`m${i}`) })).body.messages[0].messageId);
+        ids.add(
+          (await alice.call('addThreadMessage', { threadId: 'thread-alice-bob', message: text(`m${i}`) })).body
+            .messages[0].messageId,
+        );
       }
       expect(ids.size).to.equal(5);
     });
@@ -147,7 +171,10 @@ describe('reference backend: createThread, getThread, addThreadMessage', () => {
     });
 
     it('refuses a typing signal with 400', async () => {
-      const answer = await alice.call('addThreadMessage', { threadId: 'thread-alice-bob', message: { type: 'typing', data: true } });
+      const answer = await alice.call('addThreadMessage', {
+        threadId: 'thread-alice-bob',
+        message: { type: 'typing', data: true },
+      });
       expect(answer.status).to.equal(400);
       expect(await backend.store.listMessages('thread-alice-bob')).to.have.length(2);
     });
