@@ -1,0 +1,155 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { io } from 'socket.io-client';
+import { createClient, waitFor } from '../../support/ecb-harness.js';
+import { testKeys } from '../../support/keys.js';
+import { startStubBackend, type StubBackend } from '../../support/stub-backend.js';
+
+const ECB_BIN = fileURLToPath(new URL('../../../../bin/ecb.js', import.meta.url));
+
+interface Run {
+  readonly child: ChildProcess;
+  stdout: string;
+  stderr: string;
+  readonly exited: Promise<number | null>;
+}
+
+/** Runs the real `ecb` command line as a user would. */
+const ecb = (args: string[], env: Record<string, string | undefined> = {}): Run => {
+  const child = spawn(process.execPath, [ECB_BIN, ...args], {
+    env: { PATH: process.env['PATH'], ...env } as NodeJS.ProcessEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const run: Run = {
+    child,
+    stdout: '',
+    stderr: '',
+    exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
+  };
+  child.stdout!.on('data', (chunk: Buffer) => (run.stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (run.stderr += chunk.toString()));
+  return run;
+};
+
+/** Polls until `read()` returns something, or fails after `ms`. */
+const eventually = async <T>(read: () => T | undefined, ms = 8_000): Promise<T> => {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+describe('the ecb command line', function () {
+  this.timeout(20_000);
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ecb-cli-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  describe('start with a bad or missing setting', () => {
+    const startWith = async (env: Record<string, string>): Promise<{ code: number | null; stderr: string }> => {
+      const run = ecb(['start'], env);
+      const code = await run.exited;
+      return { code, stderr: run.stderr };
+    };
+
+    it('stops with one line naming ECB_BACKEND_URL when it is missing', async () => {
+      const { code, stderr } = await startWith({ ECB_PUBLIC_KEY: (await testKeys()).publicPem });
+      expect(code).to.equal(1);
+      expect(stderr.trim().split('\n')).to.have.length(1);
+      expect(stderr).to.contain('ECB_BACKEND_URL');
+    });
+
+    it('stops naming the key settings when no key is given', async () => {
+      const { code, stderr } = await startWith({ ECB_BACKEND_URL: 'http://127.0.0.1:1' });
+      expect(code).to.equal(1);
+      expect(stderr).to.match(/ECB_PUBLIC_KEY_FILE.*ECB_PUBLIC_KEY.*ECB_JWKS_URL/);
+    });
+
+    it('stops naming ECB_PORT when it is not a port', async () => {
+      const { code, stderr } = await startWith({
+        ECB_BACKEND_URL: 'http://127.0.0.1:1',
+        ECB_PUBLIC_KEY: (await testKeys()).publicPem,
+        ECB_PORT: 'eighty',
+      });
+      expect(code).to.equal(1);
+      expect(stderr.trim().split('\n')).to.have.length(1);
+      expect(stderr).to.contain('ECB_PORT');
+    });
+
+    it('stops naming ECB_PUBLIC_KEY_FILE when the file cannot be read', async () => {
+      const { code, stderr } = await startWith({
+        ECB_BACKEND_URL: 'http://127.0.0.1:1',
+        ECB_PUBLIC_KEY_FILE: join(dir, 'missing.pem'),
+      });
+      expect(code).to.equal(1);
+      expect(stderr).to.contain('ECB_PUBLIC_KEY_FILE');
+    });
+  });
+
+  it('keygen writes a key pair that ECB accepts', async () => {
+    const run = ecb(['keygen', '--out', dir]);
+    expect(await run.exited).to.equal(0);
+    expect(readFileSync(join(dir, 'private.pem'), 'utf8')).to.contain('BEGIN PRIVATE KEY');
+    expect(readFileSync(join(dir, 'public.pem'), 'utf8')).to.contain('BEGIN PUBLIC KEY');
+    const again = ecb(['keygen', '--out', dir]);
+    expect(await again.exited).to.equal(1);
+    expect(again.stderr).to.contain('--force');
+  });
+
+  describe('start with good settings', () => {
+    let stub: StubBackend;
+    before(async () => {
+      stub = await startStubBackend();
+    });
+    after(() => stub.close());
+
+    it('serves, and on SIGTERM finishes what is in flight and exits 0', async () => {
+      const run = ecb(['start'], {
+        ECB_BACKEND_URL: stub.url,
+        ECB_PUBLIC_KEY: (await testKeys()).publicPem.replace(/\n/g, '\\n'),
+        ECB_PORT: '0',
+        ECB_HOST: '127.0.0.1',
+      });
+      const url = await eventually(() => /"url":"(http:[^"]+)"/.exec(run.stdout)?.[1]);
+      expect((await fetch(`${url}/readyz`)).status).to.equal(200);
+
+      const client = await createClient(url, { userToken: await stub.tokens.signUserToken({ userId: 'alice', displayName: 'Alice' }) });
+      stub.delay('getThreads', 700);
+      const slow = client.timeout(5_000).emitWithAck('getThreads', {});
+      await eventually(() => (stub.requestsTo('getThreads').length > 0 ? true : undefined));
+      run.child.kill('SIGTERM');
+
+      const ack = (await slow) as { ok: boolean };
+      expect(ack.ok, 'the in-flight request still gets its answer').to.equal(true);
+      expect(await run.exited).to.equal(0);
+      client.close();
+    });
+  });
+
+  it('demo makes its keys, starts, and lets a seeded user in with an access token', async () => {
+    const run = ecb(['demo', '--port', '0'], { ECB_DEMO_DIR: dir });
+    try {
+      const url = await eventually(() => /ECB demo is running at (http:\S+)/.exec(run.stdout)?.[1], 15_000);
+      expect(existsSync(join(dir, 'private.pem'))).to.equal(true);
+      expect(run.stdout).to.contain('access-alice');
+      const client = io(url, { auth: { accessToken: 'access-alice' }, transports: ['websocket'], reconnection: false });
+      const session = await waitFor<{ userToken: string; user: { userId: string } }>(client, 'session', 8_000);
+      expect(session.user.userId).to.equal('alice');
+      expect(session.userToken.split('.')).to.have.length(3);
+      client.close();
+    } finally {
+      run.child.kill('SIGTERM');
+      await run.exited;
+    }
+  });
+});
