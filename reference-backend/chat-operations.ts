@@ -123,8 +123,9 @@ export class ChatOperations {
       return E.left(badRequest(`a thread may have at most ${MAX_THREAD_MEMBERS} members`));
     }
     for (const userId of memberIds) {
-      if ((await this.store.findUser(userId)) === undefined)
+      if ((await this.store.findUser(userId)) === undefined) {
         return E.left(badRequest(`unknown member: ${JSON.stringify(userId.slice(0, 64))}`));
+      }
     }
     return E.right(memberIds);
   }

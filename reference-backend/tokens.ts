@@ -107,16 +107,14 @@ export class ReferenceTokens {
 }
 
 const rsaKey = (input: KeyInput, type: 'private' | 'public'): KeyObject => {
-  const key =
-    typeof input === 'string'
-      ? type === 'private'
-        ? createPrivateKey(input)
-        : createPublicKey(input)
-      : input instanceof KeyObject
-        ? input
-        : KeyObject.from(input as webcrypto.CryptoKey);
+  const key = toKeyObject(input, type);
   if (key.type !== type || key.asymmetricKeyType !== 'rsa') {
     throw new Error(`the ${type} key must be an RSA ${type} key (RS256)`);
   }
   return key;
+};
+
+const toKeyObject = (input: KeyInput, type: 'private' | 'public'): KeyObject => {
+  if (typeof input === 'string') return type === 'private' ? createPrivateKey(input) : createPublicKey(input);
+  return input instanceof KeyObject ? input : KeyObject.from(input as webcrypto.CryptoKey);
 };

@@ -78,7 +78,10 @@ export interface StubBackend {
   fail(operation: BackendOperation, options: FailOptions): void;
   /** The next `times` (default 1) calls to `operation` wait `ms` before the backend handles them. */
   delay(operation: BackendOperation, ms: number, times?: number): void;
-  /** The next `times` (default 1) calls get `body` with `status` instead of reaching the backend: a wrong-schema answer. */
+  /**
+   * The next `times` (default 1) calls get `body` with `status` (default 200) instead of reaching
+   * the backend: a wrong-schema answer. A string is sent verbatim, anything else as JSON.
+   */
   respond(operation: BackendOperation, body: unknown, status?: number, times?: number): void;
   /** The next `times` (default 1) calls have their connection destroyed without an answer (a reset). */
   destroySocket(operation: BackendOperation, times?: number): void;
