@@ -4,6 +4,7 @@ import type { EcbConfig } from '../../config.js';
 import type { Logger } from '../observability/pino-logger.js';
 import type { OriginPolicy } from '../origin-policy.js';
 import type { KoaClientApi } from './koa-client-api.js';
+import { clientBundleRouter } from './koa-client-bundle.js';
 import { errorBoundary, sendError } from './koa-errors.js';
 import type { KoaOperationsApi } from './koa-operations-api.js';
 import type { KoaServerApi } from './koa-server-api.js';
@@ -34,7 +35,8 @@ export const createKoaApp = (parts: KoaAppParts): Koa => {
       encoding: 'utf-8',
     }),
   );
-  for (const router of [parts.operationsApi.router(), parts.clientApi.router(), parts.serverApi.router()]) {
+  const routers = [parts.operationsApi.router(), clientBundleRouter(), parts.clientApi.router(), parts.serverApi.router()];
+  for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }
