@@ -20,6 +20,8 @@ export interface EcbConfig {
   /** Allowed browser origins besides ECB's own; empty = same origin only. */
   readonly corsOrigins: readonly string[];
   readonly redisUrl: string | undefined;
+  /** Prefix of ECB's Redis Pub/Sub channels; nodes hear each other only when they share it. */
+  readonly redisChannelPrefix: string;
   readonly maxMessageBytes: number;
   readonly jwtIssuer: string | undefined;
   readonly jwtAudience: string | undefined;
@@ -36,6 +38,45 @@ export interface EcbConfig {
   readonly connectTimeoutMs: number;
   /** How long in-flight operations get to finish on SIGTERM, ms. */
   readonly shutdownTimeoutMs: number;
+  /** Consecutive BACKEND_UNAVAILABLE backend calls that open the circuit breaker. */
+  readonly backendBreakerThreshold: number;
+  /** How long an open circuit fails fast before one trial call, ms. */
+  readonly backendBreakerCooldownMs: number;
+  /** Most backend calls in flight on this node; more get BACKEND_UNAVAILABLE at once. */
+  readonly backendMaxConcurrency: number;
+  /** Event and request rates per connection and per user (ECB_RATE_*). */
+  readonly rateLimits: RateLimits;
+  /** Sockets one user may hold open on this node; 0 = no cap. */
+  readonly maxConnectionsPerUser: number;
+  /** Refused or pending handshakes one transport connection may make before it is closed. */
+  readonly maxHandshakeFailures: number;
+  /** Slowloris guards of the HTTP server, ms: headers, whole request, idle keep-alive. */
+  readonly httpHeadersTimeoutMs: number;
+  readonly httpRequestTimeoutMs: number;
+  readonly httpKeepAliveTimeoutMs: number;
+}
+
+/** A token bucket: `perSecond` refill (0 = unlimited), `burst` capacity. */
+export interface RateSetting {
+  readonly perSecond: number;
+  readonly burst: number;
+}
+
+/** One kind of event, limited on each connection and across all of a user's connections. */
+export interface ScopedRates {
+  readonly perConnection: RateSetting;
+  readonly perUser: RateSetting;
+}
+
+export interface RateLimits {
+  /** sendMessage other than typing. */
+  readonly messages: ScopedRates;
+  /** sendMessage of type typing. */
+  readonly typing: ScopedRates;
+  /** every other event. */
+  readonly other: ScopedRates;
+  /** client REST requests, per user. */
+  readonly restPerUser: RateSetting;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -142,6 +183,14 @@ const origins = (env: Env): string[] => {
   });
 };
 
+const channelPrefix = (env: Env): string => {
+  const raw = text(env, 'ECB_REDIS_CHANNEL_PREFIX') ?? 'ecb';
+  if (!/^[A-Za-z0-9._:-]{1,64}$/.test(raw)) {
+    throw new ConfigError('ECB_REDIS_CHANNEL_PREFIX', `must be 1 to 64 letters, digits or . _ : -, got "${raw}"`);
+  }
+  return raw;
+};
+
 const logLevel = (env: Env): LogLevel => {
   const raw = (text(env, 'ECB_LOG_LEVEL') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(raw)) {
@@ -149,6 +198,69 @@ const logLevel = (env: Env): LogLevel => {
   }
   return raw as LogLevel;
 };
+
+const rate = (env: Env, name: string, perSecond: number, burst: number): RateSetting => ({
+  perSecond: integer(env, name, perSecond, 0, 1_000_000),
+  burst: integer(env, `${name}_BURST`, burst, 1, 1_000_000),
+});
+
+type AbuseLimits = Pick<
+  EcbConfig,
+  | 'rateLimits'
+  | 'maxConnectionsPerUser'
+  | 'maxHandshakeFailures'
+  | 'httpHeadersTimeoutMs'
+  | 'httpRequestTimeoutMs'
+  | 'httpKeepAliveTimeoutMs'
+>;
+
+/** The limits against floods and slow clients (docs/security.md#rate-limits-and-connection-caps). */
+const abuseLimits = (env: Env): AbuseLimits => {
+  const limits = abuseLimitsUnchecked(env);
+  if (limits.httpHeadersTimeoutMs > limits.httpRequestTimeoutMs) {
+    // Node refuses to start an HTTP server with these the other way round
+    throw new ConfigError('ECB_HTTP_HEADERS_TIMEOUT_MS', 'must not be larger than ECB_HTTP_REQUEST_TIMEOUT_MS');
+  }
+  return limits;
+};
+
+const abuseLimitsUnchecked = (env: Env): AbuseLimits => ({
+  rateLimits: {
+    messages: {
+      perConnection: rate(env, 'ECB_RATE_MESSAGES_PER_CONNECTION', 20, 40),
+      perUser: rate(env, 'ECB_RATE_MESSAGES_PER_USER', 50, 100),
+    },
+    typing: {
+      perConnection: rate(env, 'ECB_RATE_TYPING_PER_CONNECTION', 5, 10),
+      perUser: rate(env, 'ECB_RATE_TYPING_PER_USER', 10, 20),
+    },
+    other: {
+      perConnection: rate(env, 'ECB_RATE_OTHER_PER_CONNECTION', 20, 40),
+      perUser: rate(env, 'ECB_RATE_OTHER_PER_USER', 50, 100),
+    },
+    restPerUser: rate(env, 'ECB_RATE_REST_PER_USER', 20, 40),
+  },
+  maxConnectionsPerUser: integer(env, 'ECB_MAX_CONNECTIONS_PER_USER', 20, 0, 1_000_000),
+  maxHandshakeFailures: integer(env, 'ECB_MAX_HANDSHAKE_FAILURES', 5, 1, 1_000),
+  httpHeadersTimeoutMs: integer(env, 'ECB_HTTP_HEADERS_TIMEOUT_MS', 15_000, 100, 600_000),
+  httpRequestTimeoutMs: integer(env, 'ECB_HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+  httpKeepAliveTimeoutMs: integer(env, 'ECB_HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
+});
+
+/** The defaults of every abuse limit, for callers that build an EcbConfig by hand (tests). */
+export const DEFAULT_ABUSE_LIMITS: AbuseLimits = abuseLimits({});
+
+type BackendGuards = Pick<EcbConfig, 'backendBreakerThreshold' | 'backendBreakerCooldownMs' | 'backendMaxConcurrency'>;
+
+/** The circuit breaker and in-flight cap around backend calls (docs/reliability.md). */
+const backendGuards = (env: Env): BackendGuards => ({
+  backendBreakerThreshold: integer(env, 'ECB_BACKEND_BREAKER_THRESHOLD', 5, 1, 1_000),
+  backendBreakerCooldownMs: integer(env, 'ECB_BACKEND_BREAKER_COOLDOWN_MS', 10_000, 1, 600_000),
+  backendMaxConcurrency: integer(env, 'ECB_BACKEND_MAX_CONCURRENCY', 512, 1, 100_000),
+});
+
+/** The defaults of the backend guards, for callers that build an EcbConfig by hand (tests). */
+export const DEFAULT_BACKEND_GUARDS: BackendGuards = backendGuards({});
 
 /**
  * Reads ECB's settings from the environment (ECB-SPEC §7). Throws a
@@ -168,6 +280,7 @@ export const loadConfig = (env: Env = process.env): EcbConfig => {
     backendApiKey: text(env, 'ECB_BACKEND_API_KEY'),
     corsOrigins: origins(env),
     redisUrl: url(env, 'ECB_REDIS_URL', ['redis:', 'rediss:']),
+    redisChannelPrefix: channelPrefix(env),
     maxMessageBytes,
     jwtIssuer: text(env, 'ECB_JWT_ISSUER'),
     jwtAudience: text(env, 'ECB_JWT_AUDIENCE'),
@@ -179,5 +292,7 @@ export const loadConfig = (env: Env = process.env): EcbConfig => {
     maxRequestBytes: integer(env, 'ECB_MAX_REQUEST_BYTES', Math.max(1_048_576, maxMessageBytes + 65_536), 1_024, 64 * 1024 * 1024),
     connectTimeoutMs: integer(env, 'ECB_CONNECT_TIMEOUT_MS', 10_000, 100, 600_000),
     shutdownTimeoutMs: integer(env, 'ECB_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    ...backendGuards(env),
+    ...abuseLimits(env),
   };
 };

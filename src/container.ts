@@ -18,10 +18,12 @@ import { PushStoredMessage } from './application/push-stored-message.js';
 import { SendMessage } from './application/send-message.js';
 import { CachingTokenVerifier } from './adapters/auth/caching-token-verifier.js';
 import { JoseTokenVerifier } from './adapters/auth/jose-token-verifier.js';
+import { BackendCircuit } from './adapters/backend/backend-circuit.js';
 import { KyBackendGateway } from './adapters/backend/ky-backend-gateway.js';
 import { KoaClientApi } from './adapters/http/koa-client-api.js';
 import { KoaOperationsApi } from './adapters/http/koa-operations-api.js';
 import { KoaServerApi } from './adapters/http/koa-server-api.js';
+import { KoaUserRateLimit } from './adapters/http/koa-user-rate-limit.js';
 import { Readiness } from './adapters/http/readiness.js';
 import { InFlightOperations } from './adapters/in-flight-operations.js';
 import { createLogger } from './adapters/observability/pino-logger.js';
@@ -29,6 +31,8 @@ import { PromMetrics } from './adapters/observability/prom-metrics.js';
 import { OriginPolicy } from './adapters/origin-policy.js';
 import { SocketIoClientEvents } from './adapters/socket/socket-io-client-events.js';
 import { SocketIoHub } from './adapters/socket/socket-io-hub.js';
+import { RedisFanOut } from './adapters/socket/redis-fan-out.js';
+import { redisSettingsOf } from './adapters/socket/redis-settings.js';
 import { SocketIoPushChannel } from './adapters/socket/socket-io-push-channel.js';
 import { SystemClock } from './adapters/system-clock.js';
 import type { EcbConfig } from './config.js';
@@ -63,9 +67,27 @@ export const buildContainer = (config: EcbConfig, overrides: Overrides = {}): Co
     .toDynamicValue(
       (ctx) => new CachingTokenVerifier(ctx.get(JoseTokenVerifier), ctx.get<Clock>(TOKENS.Clock), config.tokenCacheSize),
     );
+  // the node's one circuit breaker for backend calls; server.ts reports it in /readyz and /metrics
+  container.bind(BackendCircuit).toConstantValue(new BackendCircuit(config));
   container.bind<BackendGateway>(TOKENS.BackendGateway).to(KyBackendGateway);
   container.bind(TOKENS.SocketServer).to(SocketIoHub);
   container.bind<PushChannel>(TOKENS.PushChannel).to(SocketIoPushChannel);
+  // multi-node push (ECB-SPEC §9): only with a Redis URL; server.ts starts and closes it
+  const redisUrl = config.redisUrl;
+  if (redisUrl !== undefined) {
+    container
+      .bind(RedisFanOut)
+      .toDynamicValue(
+        (ctx) =>
+          new RedisFanOut(
+            redisSettingsOf(config, redisUrl),
+            ctx.get(TOKENS.SocketServer),
+            ctx.get(TOKENS.Readiness),
+            ctx.get(TOKENS.Logger),
+            ctx.get(TOKENS.Metrics),
+          ),
+      );
+  }
 
   // use-cases
   const tokens = (ctx: ResolutionContext): TokenVerifier => ctx.get<TokenVerifier>(TOKENS.TokenVerifier);
@@ -94,6 +116,7 @@ export const buildContainer = (config: EcbConfig, overrides: Overrides = {}): Co
   container.bind(KoaClientApi).toSelf();
   container.bind(KoaServerApi).toSelf();
   container.bind(KoaOperationsApi).toSelf();
+  container.bind(KoaUserRateLimit).toSelf();
 
   for (const [name, value] of Object.entries(overrides)) {
     const token = TOKENS[name as keyof typeof TOKENS];

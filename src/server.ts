@@ -3,14 +3,19 @@ import type { AddressInfo } from 'node:net';
 import type { Container } from 'inversify';
 import type Koa from 'koa';
 import type { BackendGateway } from './application/ports/backend-gateway.js';
+import { BackendCircuit, CIRCUIT_GAUGE_VALUE } from './adapters/backend/backend-circuit.js';
 import { createKoaApp } from './adapters/http/koa-app.js';
 import { KoaClientApi } from './adapters/http/koa-client-api.js';
 import { KoaOperationsApi } from './adapters/http/koa-operations-api.js';
 import { KoaServerApi } from './adapters/http/koa-server-api.js';
+import { KoaUserRateLimit } from './adapters/http/koa-user-rate-limit.js';
 import type { Readiness } from './adapters/http/readiness.js';
 import type { InFlightOperations } from './adapters/in-flight-operations.js';
 import type { Logger } from './adapters/observability/pino-logger.js';
+import type { PromMetrics } from './adapters/observability/prom-metrics.js';
 import type { OriginPolicy } from './adapters/origin-policy.js';
+import { RedisFanOut } from './adapters/socket/redis-fan-out.js';
+import { closePollingSessionsOnOversize } from './adapters/socket/oversize-polling-guard.js';
 import { SocketIoClientEvents } from './adapters/socket/socket-io-client-events.js';
 import type { SocketIoHub } from './adapters/socket/socket-io-hub.js';
 import type { EcbConfig } from './config.js';
@@ -46,6 +51,14 @@ export const startEcb = async (config: EcbConfig, options: StartOptions = {}): P
   const inFlight = container.get<InFlightOperations>(TOKENS.InFlight);
   const origins = container.get<OriginPolicy>(TOKENS.OriginPolicy);
   const hub = container.get<SocketIoHub>(TOKENS.SocketServer);
+  // multi-node push (ECB-SPEC §9): the Redis adapter goes on before any socket can connect
+  const fanOut = container.isBound(RedisFanOut) ? container.get(RedisFanOut) : undefined;
+  fanOut?.start();
+  // backend health (docs/reliability.md#readiness): shown in /readyz and /metrics, but it does
+  // not make /readyz fail, so that a dead backend does not take every node out of the LB at once
+  const circuit = container.get(BackendCircuit);
+  readiness.addCheck('backend', () => circuit.healthy(), { gating: false });
+  container.get<PromMetrics>(TOKENS.Metrics).watchBackendCircuit(() => CIRCUIT_GAUGE_VALUE[circuit.position]);
 
   const app = createKoaApp({
     config,
@@ -54,14 +67,17 @@ export const startEcb = async (config: EcbConfig, options: StartOptions = {}): P
     clientApi: container.get(KoaClientApi),
     serverApi: container.get(KoaServerApi),
     operationsApi: container.get(KoaOperationsApi),
+    guards: [container.get(KoaUserRateLimit).middleware()],
     extra: options.extraMiddleware ?? [],
   });
   const httpServer = createServer(
     {
       // slowloris: a client must send its headers, and its body, in bounded time
-      headersTimeout: 15_000,
-      requestTimeout: 30_000,
-      keepAliveTimeout: 5_000,
+      headersTimeout: config.httpHeadersTimeoutMs,
+      requestTimeout: config.httpRequestTimeoutMs,
+      keepAliveTimeout: config.httpKeepAliveTimeoutMs,
+      // Node checks those two timeouts only this often (default 30 s), which would stretch them
+      connectionsCheckingInterval: Math.min(1_000, config.httpHeadersTimeoutMs, config.httpRequestTimeoutMs),
     },
     app.callback(),
   );
@@ -82,6 +98,7 @@ export const startEcb = async (config: EcbConfig, options: StartOptions = {}): P
       credentials: true,
     },
   });
+  closePollingSessionsOnOversize(httpServer, hub.io);
   container.get(SocketIoClientEvents).install();
 
   await new Promise<void>((resolve, reject) => {
@@ -90,6 +107,9 @@ export const startEcb = async (config: EcbConfig, options: StartOptions = {}): P
       httpServer.off('error', reject);
       resolve();
     });
+  }).catch(async (error: unknown) => {
+    await fanOut?.close();
+    throw error;
   });
   readiness.markListening();
   const port = (httpServer.address() as AddressInfo).port;
@@ -108,6 +128,7 @@ export const startEcb = async (config: EcbConfig, options: StartOptions = {}): P
       await new Promise<void>((resolve) => {
         void hub.io.close(() => resolve());
       });
+      await fanOut?.close();
       httpServer.closeAllConnections();
       await closeQuietly(container.get<BackendGateway>(TOKENS.BackendGateway));
       logger.info('ECB stopped');

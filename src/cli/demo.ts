@@ -2,9 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startReferenceBackend } from '../../reference-backend/app.js';
 import { accessTokenOf, SEED_USERS } from '../../reference-backend/seed.js';
+import type { Store } from '../../reference-backend/store.js';
 import { loadConfig } from '../config.js';
 import { stopOnSignals } from '../main.js';
 import { startEcb, type RunningEcb } from '../server.js';
+import { demoWebMiddleware } from './demo-web-server.js';
 import { writeKeyPair } from './keygen.js';
 
 export interface DemoOptions {
@@ -18,6 +20,8 @@ export interface DemoOptions {
 export interface RunningDemo {
   readonly ecb: RunningEcb;
   readonly backendUrl: string;
+  /** What the reference backend has stored (tests check that nothing was lost or doubled). */
+  readonly backendStore: Store;
   close(): Promise<void>;
 }
 
@@ -48,12 +52,13 @@ export const startDemo = async (options: DemoOptions = {}): Promise<RunningDemo>
     ECB_BLOCK_NON_MEMBERS: 'false',
     ECB_REDIS_URL: undefined,
   });
-  const ecb = await startEcb(config);
+  const ecb = await startEcb(config, { extraMiddleware: [demoWebMiddleware()] });
 
   if (options.quiet !== true) {
     const lines = [
       '',
       `ECB demo is running at ${ecb.url}`,
+      `  web chat: ${ecb.url}/  (or ${ecb.url}/?user=alice to skip the sign-in)`,
       `  reference backend (private): ${backend.url}`,
       `  health: ${ecb.url}/healthz   ready: ${ecb.url}/readyz   metrics: ${ecb.url}/metrics`,
       `  keys: ${dataDir}`,
@@ -79,6 +84,7 @@ export const startDemo = async (options: DemoOptions = {}): Promise<RunningDemo>
   return {
     ecb,
     backendUrl: backend.url,
+    backendStore: backend.store,
     close: async () => {
       await ecb.close();
       await backend.close();

@@ -8,6 +8,10 @@ commands:
   keygen [--out DIR] [--force]
                             write a new RS256 key pair (DIR/private.pem, DIR/public.pem; default DIR: .)
   demo [--port N]           ECB + a reference backend + the web chat on one port, nothing to configure
+  check-backend <backend-url> --private-key <pem-file> [--access-token T | --user-id U] [--api-key K]
+                            check that your backend follows the ECB backend contract (docs/integrate.md)
+  token --private-key <pem-file> (--user-id U [--display-name N] | --thread-id T --member-ids a,b | --server) [--ttl S]
+                            print a freshly signed RS256 test token
   help                      this text
 
 Configuration: docs/configuration.md`;
@@ -37,6 +41,16 @@ export const run = async (argv: readonly string[]): Promise<void> => {
       const { values } = parseArgs({ args: [...rest], options: { port: { type: 'string' } } });
       const { runDemo } = await import('./demo.js');
       await runDemo({ port: values.port === undefined ? undefined : Number(values.port) });
+      return;
+    }
+    case 'check-backend': {
+      const { runCheckBackend } = await import('./check-backend/run-check-backend.js');
+      await runCheckBackend(rest);
+      return;
+    }
+    case 'token': {
+      const { runToken } = await import('./token.js');
+      await runToken(rest);
       return;
     }
     case undefined:

@@ -1,4 +1,4 @@
-import type { EcbConfig } from '../../src/config.js';
+import { DEFAULT_ABUSE_LIMITS, DEFAULT_BACKEND_GUARDS, type EcbConfig } from '../../src/config.js';
 import { testKeys } from './keys.js';
 
 /**
@@ -16,6 +16,7 @@ export const aConfig = async (overrides: Partial<EcbConfig> = {}): Promise<EcbCo
   backendApiKey: undefined,
   corsOrigins: [],
   redisUrl: undefined,
+  redisChannelPrefix: 'ecb',
   maxMessageBytes: 65_536,
   jwtIssuer: undefined,
   jwtAudience: undefined,
@@ -26,5 +27,7 @@ export const aConfig = async (overrides: Partial<EcbConfig> = {}): Promise<EcbCo
   maxRequestBytes: 1_048_576,
   connectTimeoutMs: 10_000,
   shutdownTimeoutMs: 10_000,
+  ...DEFAULT_BACKEND_GUARDS,
+  ...DEFAULT_ABUSE_LIMITS,
   ...overrides,
 });

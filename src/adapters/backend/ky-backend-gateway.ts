@@ -18,6 +18,7 @@ import {
   userTokenAnswer,
   type AnswerDecoder,
 } from './backend-answers.js';
+import { BackendCircuit } from './backend-circuit.js';
 import type { BackendCallObserver, BackendOperation } from './backend-call-observer.js';
 import {
   backendErrorMessage,
@@ -28,6 +29,7 @@ import {
 } from './backend-failures.js';
 import { undiciBackendHttpClient, type BackendHttpClient } from './backend-http-client.js';
 import { BACKEND_LIMITS } from './backend-limits.js';
+import { backoffDelayMs, pause } from './read-backoff.js';
 import { readCappedBody } from './read-capped-body.js';
 
 /** One backend call: what to send, and how to read a successful answer. */
@@ -42,7 +44,7 @@ interface BackendCall<A> {
 
 type Attempt<A> = E.Either<Failure, A>;
 
-/** Reads may be tried again after a refused connection or a 502/503/504; writes never. */
+/** Reads may be tried again after a refused connection or a 502/503/504; writes never (ECB-SPEC §6). */
 const READS: ReadonlySet<BackendOperation> = new Set(['getUserToken', 'getContacts', 'getThreads', 'getThread']);
 
 /**
@@ -50,18 +52,23 @@ const READS: ReadonlySet<BackendOperation> = new Set(['getUserToken', 'getContac
  * with ky on a dedicated undici connection pool. Every answer is validated
  * with the domain's codecs; every failure, the timeout included, becomes an
  * EcbError value. One deadline of `backendTimeoutMs` bounds each call,
- * reading the answer and the one read retry included. Call `close()` on
- * shutdown to release the connections.
+ * reading the answer and the read retries (with a jittered pause) included.
+ * Every call goes through the node's BackendCircuit (breaker and in-flight
+ * cap; its own one when none is given). Call `close()` on shutdown to
+ * release the connections.
  */
 @injectable()
 export class KyBackendGateway implements BackendGateway {
   private readonly http: BackendHttpClient;
   private readonly api: KyInstance;
+  private readonly circuit: BackendCircuit;
 
   constructor(
     @inject(TOKENS.Config) private readonly config: EcbConfig,
     @inject(TOKENS.Metrics) @optional() private readonly observer?: BackendCallObserver,
+    @inject(BackendCircuit) @optional() circuit?: BackendCircuit,
   ) {
+    this.circuit = circuit ?? new BackendCircuit(config);
     this.http = undiciBackendHttpClient(BACKEND_LIMITS);
     this.api = ky.create({
       prefixUrl: config.backendUrl,
@@ -148,25 +155,37 @@ export class KyBackendGateway implements BackendGateway {
   private call<A>(call: BackendCall<A>): TE.TaskEither<EcbError, A> {
     return async () => {
       const started = performance.now();
-      const result = pipe(await this.withDeadline(call), E.mapLeft((failure) => failure.error));
-      this.observe(call.operation, result, started);
-      return result;
+      // one deadline for the whole call: waiting for a half-open trial, every try and every pause
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(), this.config.backendTimeoutMs);
+      try {
+        const result = await this.circuit.run(() => this.tries(call, deadline.signal, started));
+        this.observe(call.operation, result, started);
+        return result;
+      } finally {
+        clearTimeout(timer);
+      }
     };
   }
 
-  private async withDeadline<A>(call: BackendCall<A>): Promise<Attempt<A>> {
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), this.config.backendTimeoutMs);
-    try {
-      let result = await this.attempt(call, deadline.signal);
-      const retries = READS.has(call.operation) ? BACKEND_LIMITS.readRetries : 0;
-      for (let retry = 0; retry < retries && E.isLeft(result) && result.left.retryable; retry++) {
-        result = await this.attempt(call, deadline.signal);
-      }
-      return result;
-    } finally {
-      clearTimeout(timer);
+  /**
+   * The first try, then, for a read whose failure allows it, at most
+   * `readRetries` more after a jittered pause, while the deadline leaves
+   * room for the pause. Writes are tried once.
+   */
+  private async tries<A>(call: BackendCall<A>, deadline: AbortSignal, started: number): Promise<E.Either<EcbError, A>> {
+    let result = await this.attempt(call, deadline);
+    const retries = READS.has(call.operation) ? BACKEND_LIMITS.readRetries : 0;
+    for (let retry = 0; retry < retries && E.isLeft(result) && result.left.retryable; retry++) {
+      const wait = backoffDelayMs(retry, BACKEND_LIMITS);
+      if (performance.now() - started + wait >= this.config.backendTimeoutMs) break;
+      if (!(await pause(wait, deadline))) break;
+      result = await this.attempt(call, deadline);
     }
+    return pipe(
+      result,
+      E.mapLeft((failure) => failure.error),
+    );
   }
 
   private async attempt<A>(call: BackendCall<A>, deadline: AbortSignal): Promise<Attempt<A>> {

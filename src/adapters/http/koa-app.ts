@@ -5,6 +5,7 @@ import type { Logger } from '../observability/pino-logger.js';
 import type { OriginPolicy } from '../origin-policy.js';
 import type { KoaClientApi } from './koa-client-api.js';
 import { clientBundleRouter } from './koa-client-bundle.js';
+import { openApiRouter } from './koa-openapi.js';
 import { errorBoundary, sendError } from './koa-errors.js';
 import type { KoaOperationsApi } from './koa-operations-api.js';
 import type { KoaServerApi } from './koa-server-api.js';
@@ -17,6 +18,8 @@ export interface KoaAppParts {
   readonly clientApi: KoaClientApi;
   readonly serverApi: KoaServerApi;
   readonly operationsApi: KoaOperationsApi;
+  /** Checks mounted after the origin guard and before bodies are read (rate limits). */
+  readonly guards?: ReadonlyArray<Koa.Middleware>;
   /** Extra routes mounted last (the demo's web page and reference backend). */
   readonly extra?: ReadonlyArray<Koa.Middleware>;
 }
@@ -28,6 +31,7 @@ export const createKoaApp = (parts: KoaAppParts): Koa => {
   app.silent = true;
   app.use(errorBoundary(parts.logger));
   app.use(originGuard(parts.origins));
+  for (const guard of parts.guards ?? []) app.use(guard);
   app.use(
     bodyParser({
       enableTypes: ['json'],
@@ -35,7 +39,7 @@ export const createKoaApp = (parts: KoaAppParts): Koa => {
       encoding: 'utf-8',
     }),
   );
-  const routers = [parts.operationsApi.router(), clientBundleRouter(), parts.clientApi.router(), parts.serverApi.router()];
+  const routers = [parts.operationsApi.router(), clientBundleRouter(), openApiRouter(), parts.clientApi.router(), parts.serverApi.router()];
   for (const router of routers) {
     app.use(router.routes());
     app.use(router.allowedMethods());

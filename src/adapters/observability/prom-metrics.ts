@@ -38,6 +38,15 @@ export class PromMetrics {
     registers: [this.registry],
   });
 
+  private readBackendCircuit: () => number = () => 0;
+
+  private readonly backendCircuit: Gauge = new Gauge({
+    name: 'ecb_backend_circuit_state',
+    help: 'Circuit breaker around backend calls on this node: 0 closed, 1 half-open (trial call), 2 open (failing fast)',
+    registers: [this.registry],
+    collect: (): void => this.backendCircuit.set(this.readBackendCircuit()),
+  });
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'ecb_' });
   }
@@ -57,6 +66,11 @@ export class PromMetrics {
   /** Called by the backend gateway after every backend call. */
   onCall(operation: string, outcome: Outcome, seconds: number): void {
     this.backendLatency.observe({ operation, outcome }, seconds);
+  }
+
+  /** Where the gauge `ecb_backend_circuit_state` reads the circuit from, at each scrape. */
+  watchBackendCircuit(read: () => 0 | 1 | 2): void {
+    this.readBackendCircuit = read;
   }
 
   pushed(kind: 'message' | 'typing' | 'thread' | 'disconnect'): void {

@@ -32,6 +32,7 @@ import type { Logger } from '../observability/pino-logger.js';
 import type { PromMetrics } from '../observability/prom-metrics.js';
 import { isServerSideFailure, toWireError } from '../wire-error.js';
 import { userRoom } from './rooms.js';
+import { SocketIoAbuseGuard } from './socket-io-abuse-guard.js';
 import { SocketIoHub } from './socket-io-hub.js';
 
 /** What ECB keeps per connection: the handshake's proof, verified once. */
@@ -52,6 +53,9 @@ const HandshakeAuthCodec = t.partial({ userToken: t.string, accessToken: t.strin
  */
 @injectable()
 export class SocketIoClientEvents {
+  /** Rate limits, connection caps and event-name filtering (docs/security.md#rate-limits-and-connection-caps). */
+  private readonly guard: SocketIoAbuseGuard;
+
   constructor(
     @inject(TOKENS.SocketServer) private readonly hub: SocketIoHub,
     @inject(TOKENS.Config) private readonly config: EcbConfig,
@@ -67,21 +71,27 @@ export class SocketIoClientEvents {
     @inject(TOKENS.OpenThread) private readonly openThread: OpenThread,
     @inject(TOKENS.LeaveThread) private readonly leaveThread: LeaveThread,
     @inject(TOKENS.SendMessage) private readonly sendMessage: SendMessage,
-  ) {}
+  ) {
+    this.guard = new SocketIoAbuseGuard(config, metrics);
+  }
 
   install(): void {
     const io = this.hub.io;
     io.use((socket, next) => {
+      if (!this.guard.beginHandshake(socket)) return;
+      const refuse = (error: EcbError): void => {
+        this.guard.handshakeFailed(socket);
+        next(handshakeError(error));
+      };
       this.authenticate(socket).then(
         (result) => {
-          if (E.isRight(result)) {
-            socket.data = result.right;
-            next();
-          } else {
-            next(handshakeError(result.left));
-          }
+          if (E.isLeft(result)) return refuse(result.left);
+          const overCap = this.guard.admit(socket, result.right.identity.user.userId);
+          if (overCap !== undefined) return refuse(overCap);
+          socket.data = result.right;
+          next();
         },
-        (cause: unknown) => next(handshakeError(internal('authentication failed', cause))),
+        (cause: unknown) => refuse(internal('authentication failed', cause)),
       );
     });
     io.on('connection', (socket) => this.onConnection(socket));
@@ -116,6 +126,7 @@ export class SocketIoClientEvents {
       this.metrics.connectionClosed();
     });
     if (state.session !== undefined) socket.emit('session', state.session);
+    this.guard.watch(socket, state.identity.user.userId);
 
     this.on(socket, state, 'getContacts', (actor, payload) =>
       this.chain(decodeRequest(PagingRequestCodec)(payload ?? {}), (r) => this.listContacts.execute(actor, r)),

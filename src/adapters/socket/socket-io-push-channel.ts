@@ -56,7 +56,11 @@ export class SocketIoPushChannel implements PushChannel {
   disconnectUser(userId: string): TE.TaskEither<EcbError, void> {
     return TE.tryCatch(
       async () => {
-        this.hub.io.in(userRoom(userId)).disconnectSockets(true);
+        const reachesAll = this.hub.canReachAllNodes();
+        // This node's sockets go in any case; the backend retries the 503, and a repeat is harmless.
+        (reachesAll ? this.hub.io : this.hub.io.local).in(userRoom(userId)).disconnectSockets(true);
+        if (!reachesAll) throw new Error('the other nodes are unreachable');
+        await this.hub.handedToAllNodes();
         this.metrics.pushed('disconnect');
       },
       (cause): EcbError => backendUnavailable('the disconnect could not be handed to every node', cause),

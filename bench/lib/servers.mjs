@@ -1,0 +1,136 @@
+// Starting and stopping the processes of a run. Servers are pinned to CPU 0;
+// the load generator and the backend stub to CPU 1 (the machine has 2 cores),
+// so the server under test has one core of its own and is measured alone.
+import { execFileSync, fork, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const here = (file) => fileURLToPath(new URL(`../${file}`, import.meta.url));
+const root = fileURLToPath(new URL('../../', import.meta.url));
+export const SERVER_CPU = '0';
+export const LOAD_CPU = '1';
+
+export const pin = (pid, cpu) => {
+  try {
+    execFileSync('taskset', ['-pc', cpu, String(pid)], { stdio: 'ignore' });
+  } catch {
+    // no taskset: the run still works, only less isolated
+  }
+};
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+/** The backend stub in its own process; resolves its base URL. */
+export const startStub = (fixtureFile) =>
+  new Promise((resolve, reject) => {
+    const child = fork(here('backend-stub.mjs'), [fixtureFile], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    pin(child.pid, LOAD_CPU);
+    child.once('message', ({ port }) => resolve({ url: `http://127.0.0.1:${port}`, stop: () => child.kill() }));
+    child.once('exit', (code) => reject(new Error(`backend stub exited (${code})`)));
+  });
+
+const track = (child, name) => {
+  const state = { crashed: undefined, stopping: false };
+  child.once('exit', (code, signal) => {
+    if (!state.stopping) state.crashed = `${name} exited unexpectedly (${code ?? signal})`;
+  });
+  const stop = () =>
+    new Promise((resolve) => {
+      state.stopping = true;
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+    });
+  return { pid: child.pid, state, stop };
+};
+
+/** A or B: the relay servers of this folder. */
+export const startRelay = (mode, stubUrl, keyFile, nodeArgs = []) =>
+  new Promise((resolve, reject) => {
+    const child = spawn('taskset', ['-c', SERVER_CPU, process.execPath, ...nodeArgs, here('relay-server.mjs'), mode, stubUrl, keyFile], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = /listening (\d+)/.exec(out);
+      if (match) resolve({ name: mode, url: `http://127.0.0.1:${match[1]}`, ...track(child, mode) });
+    });
+    child.once('exit', (code) => reject(new Error(`server ${mode} exited (${code})`)));
+  });
+
+/** C: ECB from its own CLI (`node bin/ecb.js start`), configured by environment only. */
+export const startEcb = async (name, stubUrl, keyFile, extraEnv = {}, nodeArgs = [], cpu = SERVER_CPU) => {
+  const port = await freePort();
+  const child = spawn('taskset', ['-c', cpu, process.execPath, ...nodeArgs, 'bin/ecb.js', 'start'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      ECB_BACKEND_URL: stubUrl,
+      ECB_PUBLIC_KEY_FILE: keyFile,
+      ECB_PORT: String(port),
+      ECB_HOST: '127.0.0.1',
+      ECB_LOG_LEVEL: 'info',
+      // The abuse guard's defaults (20 messages/s per connection) would refuse a
+      // saturating sender; B has no rate limiter, so C's is opened wide.
+      ...Object.fromEntries(
+        ['MESSAGES', 'TYPING', 'OTHER'].flatMap((kind) =>
+          ['PER_CONNECTION', 'PER_USER'].flatMap((scope) => [
+            [`ECB_RATE_${kind}_${scope}`, '1000000'],
+            [`ECB_RATE_${kind}_${scope}_BURST`, '1000000'],
+          ]),
+        ),
+      ),
+      ECB_MAX_CONNECTIONS_PER_USER: '1000000',
+      ...extraEnv,
+    },
+  });
+  let errors = '';
+  child.stdout.resume(); // JSON logs: drained, not shown
+  child.stderr.on('data', (chunk) => (errors += chunk));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`ECB exited at start (${child.exitCode}): ${errors.trim()}`);
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) return { name, url, ...track(child, name) };
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`ECB was not ready in 20 s: ${errors.trim()}`);
+};
+
+/** One scenario group in a fresh load-generator process. */
+export const runLoad = (job, onProgress) =>
+  new Promise((resolve, reject) => {
+    const child = fork(here('loadgen.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    pin(child.pid, LOAD_CPU);
+    let settled = false;
+    child.on('message', (m) => {
+      if (m.type === 'progress') onProgress(m.text);
+      if (m.type === 'result') {
+        settled = true;
+        resolve(m.result);
+      }
+      if (m.type === 'error') {
+        settled = true;
+        reject(new Error(m.error));
+      }
+    });
+    child.once('exit', (code) => {
+      if (!settled) reject(new Error(`load generator exited (${code})`));
+    });
+    child.send(job);
+  });

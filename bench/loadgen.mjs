@@ -1,0 +1,310 @@
+// The load generator: socket.io-client over the websocket transport, one
+// connection per client, in its own process (forked by run.mjs, pinned away
+// from the server's core). It runs one scenario group against one server and
+// reports through IPC. Every message is tracked by a sequence number so that
+// loss, duplication and failed acks are counted exactly.
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { io } from 'socket.io-client';
+import { cpuMicros, rssBytes } from './lib/proc.mjs';
+import { summarize } from './lib/stats.mjs';
+
+const DRAIN_TIMEOUT_MS = 15_000;
+const CONNECT_BATCH = 100;
+
+const progress = (text) => process.send?.({ type: 'progress', text });
+
+const connect = (url, userToken) =>
+  new Promise((resolve) => {
+    const started = performance.now();
+    const socket = io(url, {
+      transports: ['websocket'],
+      auth: { userToken },
+      reconnection: false,
+      forceNew: true,
+      timeout: 30_000,
+    });
+    socket.once('connect', () => resolve({ socket, ms: performance.now() - started }));
+    socket.once('connect_error', (error) => {
+      socket.close();
+      resolve({ socket: undefined, ms: performance.now() - started, error: String(error?.message ?? error) });
+    });
+  });
+
+const connectAll = async (url, tokens, batch = CONNECT_BATCH) => {
+  const results = [];
+  for (let i = 0; i < tokens.length; i += batch) {
+    results.push(...(await Promise.all(tokens.slice(i, i + batch).map((t) => connect(url, t)))));
+    if (i % 1000 === 0 && tokens.length > 1000) progress(`connected ${results.length}/${tokens.length}`);
+  }
+  const failed = results.filter((r) => r.socket === undefined);
+  if (failed.length > 0) throw new Error(`${failed.length} connections failed (${failed[0].error})`);
+  return results.map((r) => r.socket);
+};
+
+const emitAck = (socket, event, payload) =>
+  new Promise((resolve) => socket.timeout(DRAIN_TIMEOUT_MS).emit(event, payload, (err, answer) => resolve(err ? { ok: false } : answer)));
+
+const closeAll = async (sockets) => {
+  for (const s of sockets) s?.close();
+  await sleep(300);
+};
+
+const setBackendDelay = async (stubUrl, ms) => {
+  await fetch(`${stubUrl}/__delay`, { method: 'POST', body: JSON.stringify({ ms }) });
+};
+
+/**
+ * Message traffic on joined threads. `clients[i]` sends on `threadOf[i]`;
+ * each message must reach `expected` other connections exactly once.
+ */
+const traffic = (clients, threadOf, expectedDeliveries, expectedThreads) => {
+  const sentAt = [];
+  const delivered = [];
+  const acked = []; // 1 ok, 2 failed
+  const counters = { acks: 0, failedAcks: 0, deliveries: 0, threads: 0, unknown: 0 };
+  const ackErrors = {};
+  let window = undefined; // { from, to, latencies }
+  let nextSeq = 0;
+  let sending = false;
+
+  const onMessage = (payload) => {
+    const data = payload?.message?.data;
+    const seq = data?.seq;
+    if (typeof seq !== 'number' || sentAt[seq] === undefined) {
+      counters.unknown += 1;
+      return;
+    }
+    delivered[seq] = (delivered[seq] ?? 0) + 1;
+    counters.deliveries += 1;
+    if (window !== undefined && sentAt[seq] >= window.from && sentAt[seq] < window.to) {
+      window.latencies.push(performance.now() - sentAt[seq]);
+    }
+  };
+  for (const c of clients) {
+    c.on('message', onMessage);
+    c.on('thread', () => (counters.threads += 1));
+  }
+
+  const send = (index, onAck) => {
+    const seq = nextSeq++;
+    sentAt[seq] = performance.now();
+    clients[index].emit(
+      'sendMessage',
+      {
+        threadToken: threadOf[index],
+        message: { type: 'text', data: { messageText: 'hello, this is a benchmark message', seq } },
+        clientMessageId: `b${seq}`,
+      },
+      (answer) => {
+        if (answer?.ok === true) {
+          acked[seq] = 1;
+          counters.acks += 1;
+        } else {
+          acked[seq] = 2;
+          counters.failedAcks += 1;
+          const code = answer?.error?.code ?? 'NO_ANSWER';
+          ackErrors[code] = (ackErrors[code] ?? 0) + 1;
+        }
+        onAck?.();
+      },
+    );
+  };
+
+  /** One phase: warm-up, a measured window, then a drain that checks every message. */
+  const phase = async ({ mode, rate, window: inFlight, senders, warmupMs, measureMs }, serverPid) => {
+    const firstSeq = nextSeq;
+    const ackBase = { ...counters };
+    sending = true;
+    const start = performance.now();
+    let timer;
+    if (mode === 'saturated') {
+      const loop = (index) => {
+        if (sending) send(index, () => loop(index));
+      };
+      for (const index of senders) for (let k = 0; k < inFlight; k += 1) loop(index);
+    } else {
+      let sent = 0;
+      let turn = 0;
+      timer = setInterval(() => {
+        const due = Math.floor(((performance.now() - start) / 1000) * rate) - sent;
+        for (let k = 0; k < due; k += 1) {
+          send(senders[turn]);
+          turn = (turn + 1) % senders.length;
+        }
+        sent += Math.max(0, due);
+      }, 2);
+    }
+    await sleep(warmupMs);
+    const before = { ...counters, cpu: cpuMicros(serverPid), at: performance.now() };
+    window = { from: before.at, to: Infinity, latencies: [] };
+    await sleep(measureMs);
+    const after = { ...counters, cpu: cpuMicros(serverPid), at: performance.now() };
+    window.to = after.at;
+    sending = false;
+    clearInterval(timer);
+
+    // drain: every message sent in this phase acked and delivered, or the timeout
+    const lastSeq = nextSeq;
+    const drainStart = performance.now();
+    const settled = () => {
+      for (let s = firstSeq; s < lastSeq; s += 1) {
+        if (acked[s] === undefined) return false;
+        if (acked[s] === 1 && (delivered[s] ?? 0) < expectedDeliveries) return false;
+      }
+      return true;
+    };
+    while (!settled() && performance.now() - drainStart < DRAIN_TIMEOUT_MS) await sleep(50);
+    await sleep(200); // late duplicates would show up here
+    let lost = 0;
+    let duplicated = 0;
+    let unacked = 0;
+    for (let s = firstSeq; s < lastSeq; s += 1) {
+      const d = delivered[s] ?? 0;
+      if (acked[s] === undefined) unacked += 1;
+      if (acked[s] === 1 && d < expectedDeliveries) lost += 1;
+      if (d > expectedDeliveries) duplicated += 1;
+    }
+    const seconds = (after.at - before.at) / 1000;
+    const msgs = after.acks - before.acks;
+    const deliveries = after.deliveries - before.deliveries;
+    const cpu = after.cpu - before.cpu;
+    const result = {
+      seconds,
+      sent: lastSeq - firstSeq,
+      messagesPerSecond: msgs / seconds,
+      deliveriesPerSecond: deliveries / seconds,
+      threadPushesPerSecond: (after.threads - before.threads) / seconds,
+      serverCpuPercent: (cpu / 1e6 / seconds) * 100,
+      cpuMicrosPerMessage: msgs > 0 ? cpu / msgs : NaN,
+      cpuMicrosPerDelivery: deliveries > 0 ? cpu / deliveries : NaN,
+      latencyMs: summarize(window.latencies),
+      check: {
+        lost,
+        duplicated,
+        failedAcks: counters.failedAcks - ackBase.failedAcks + unacked,
+        unknownDeliveries: counters.unknown - ackBase.unknown,
+        threadPushes: counters.threads - ackBase.threads,
+        expectedThreadPushes: expectedThreads * (counters.acks - ackBase.acks),
+      },
+      ackErrors: { ...ackErrors },
+      serverRssBytes: rssBytes(serverPid),
+    };
+    window = undefined;
+    return result;
+  };
+  return { phase };
+};
+
+const joinAll = async (clients, threadOf) => {
+  const answers = await Promise.all(clients.map((c, i) => emitAck(c, 'getThread', { threadToken: threadOf[i] })));
+  const failed = answers.filter((a) => a?.ok !== true).length;
+  if (failed > 0) throw new Error(`${failed} getThread calls failed`);
+};
+
+const runPhases = async (job, clients, threadOf, expectedDeliveries, expectedThreads) => {
+  const t = traffic(clients, threadOf, expectedDeliveries, expectedThreads);
+  const phases = {};
+  for (const p of job.phases) {
+    progress(p.name);
+    if (job.stubUrl !== undefined) await setBackendDelay(job.stubUrl, p.backendDelayMs ?? 0);
+    phases[p.name] = await t.phase(p, job.serverPid);
+  }
+  if (job.stubUrl !== undefined) await setBackendDelay(job.stubUrl, 0);
+  return phases;
+};
+
+const groups = {
+  /** 1:1 chats: pairs of users, each pair a thread, both members sending. */
+  async chat(job, fixture) {
+    const users = fixture.users.slice(0, job.pairs * 2);
+    const clients = await connectAll(job.url, users.map((u) => u.token));
+    const threadOf = users.map((_, i) => fixture.threads[`c${i >> 1}`].threadToken);
+    await joinAll(clients, threadOf);
+    const senders = clients.map((_, i) => i);
+    const phases = await runPhases(
+      { ...job, phases: job.phases.map((p) => ({ ...p, senders })) },
+      clients,
+      threadOf,
+      1,
+      job.server === 'A' ? 0 : 2,
+    );
+    await closeAll(clients);
+    return phases;
+  },
+
+  /** One thread of `members` connections; a few of them send. */
+  async fanout(job, fixture) {
+    const thread = fixture.threads.f0;
+    const users = fixture.users.slice(0, thread.memberIds.length);
+    const clients = await connectAll(job.url, users.map((u) => u.token));
+    const threadOf = users.map(() => thread.threadToken);
+    await joinAll(clients, threadOf);
+    const phases = await runPhases(
+      { ...job, phases: job.phases.map((p) => ({ ...p, senders: [0, 1, 2, 3].slice(0, p.senderCount ?? 1) })) },
+      clients,
+      threadOf,
+      clients.length - 1,
+      job.server === 'A' ? 0 : clients.length,
+    );
+    await closeAll(clients);
+    return phases;
+  },
+
+  /** Idle connections: the server's RSS before and after, per connection. */
+  async idle(job, fixture) {
+    await sleep(1000);
+    const before = rssBytes(job.serverPid);
+    const tokens = Array.from({ length: job.connections }, (_, i) => fixture.users[i % fixture.users.length].token);
+    const clients = await connectAll(job.url, tokens);
+    await sleep(job.settleMs);
+    const after = rssBytes(job.serverPid);
+    await closeAll(clients);
+    return {
+      idle: {
+        connections: clients.length,
+        rssBeforeBytes: before,
+        rssAfterBytes: after,
+        rssBytesPerConnection: (after - before) / clients.length,
+      },
+    };
+  },
+
+  /** Every client drops and reconnects at once with a fresh token (a deploy, a network blip). */
+  async storm(job, fixture) {
+    const users = fixture.users.slice(0, job.connections);
+    const first = await connectAll(job.url, users.map((u) => u.token));
+    await sleep(500);
+    const cpu0 = cpuMicros(job.serverPid);
+    const started = performance.now();
+    for (const s of first) s.close();
+    const results = await Promise.all(users.map((u) => connect(job.url, u.token2)));
+    const seconds = (performance.now() - started) / 1000;
+    await sleep(300); // let the server finish the disconnects it was handed
+    const cpu = cpuMicros(job.serverPid) - cpu0;
+    const ok = results.filter((r) => r.socket !== undefined);
+    await closeAll(ok.map((r) => r.socket));
+    return {
+      storm: {
+        connections: users.length,
+        failedHandshakes: results.length - ok.length,
+        seconds,
+        handshakesPerSecond: ok.length / seconds,
+        cpuMicrosPerHandshake: cpu / results.length,
+        connectMs: summarize(ok.map((r) => r.ms)),
+      },
+    };
+  },
+};
+
+process.on('message', async (job) => {
+  try {
+    const fixture = JSON.parse(readFileSync(job.fixtureFile, 'utf8'));
+    const result = await groups[job.group](job, fixture);
+    process.send({ type: 'result', result });
+  } catch (error) {
+    process.send({ type: 'error', error: String(error?.stack ?? error) });
+  }
+  setTimeout(() => process.exit(0), 100);
+});

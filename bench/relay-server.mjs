@@ -1,0 +1,112 @@
+// Servers A and B of the benchmark (ECB itself is C, started from its CLI).
+//   A, the floor: a bare Socket.IO relay: ack + room broadcast, no auth, no backend.
+//   B, the best pipeline: what ECB must do per message, written as lean as
+//      possible: RS256 verify (node:crypto) with a cache, one keep-alive POST
+//      on an undici Pool, ack, push the message to the thread room and the
+//      refreshed thread to every member's room.
+// Usage: node relay-server.mjs A|B <backendUrl> <publicKeyFile>; prints "listening <port>".
+import { createPublicKey, verify } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { Server } from 'socket.io';
+import { Pool } from 'undici';
+
+const [mode, backendUrl, keyFile] = process.argv.slice(2);
+const httpServer = createServer();
+const io = new Server(httpServer, { serveClient: false });
+
+if (mode === 'A') {
+  io.on('connection', (socket) => {
+    socket.on('getThread', (payload, ack) => {
+      void socket.join(`t:${payload.threadToken}`);
+      ack({ ok: true, data: {} });
+    });
+    socket.on('sendMessage', (payload, ack) => {
+      ack({ ok: true, data: {} });
+      socket.to(`t:${payload.threadToken}`).emit('message', { message: payload.message });
+    });
+  });
+} else {
+  const publicKey = createPublicKey(readFileSync(keyFile, 'utf8'));
+  // Same bounds as ECB's backend client: 128 keep-alive connections, no pipelining.
+  const pool = new Pool(backendUrl, { connections: 128, pipelining: 1, keepAliveTimeout: 4_000 });
+  const CACHE_SIZE = 10_000;
+  const cache = new Map();
+
+  const verifyToken = (token) => {
+    const now = Date.now() / 1000;
+    const hit = cache.get(token);
+    if (hit !== undefined && hit.exp > now) return hit;
+    if (typeof token !== 'string' || token.length > 8192) return undefined;
+    const [header, payload, signature] = token.split('.');
+    if (signature === undefined) return undefined;
+    const ok = verify('sha256', Buffer.from(`${header}.${payload}`), publicKey, Buffer.from(signature, 'base64url'));
+    if (!ok) return undefined;
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    if (typeof claims.exp === 'number' && claims.exp <= now) return undefined;
+    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value);
+    cache.set(token, claims);
+    return claims;
+  };
+
+  const post = async (operation, userToken, body) => {
+    const { statusCode, body: answer } = await pool.request({
+      path: `/${operation}`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${userToken}` },
+      body: JSON.stringify(body),
+    });
+    const json = await answer.json();
+    if (statusCode !== 200) throw new Error(`backend ${statusCode}`);
+    return json;
+  };
+
+  const threadFor = (socket, threadToken) => {
+    const grant = verifyToken(threadToken);
+    if (grant === undefined || !grant.memberIds.includes(socket.data.userId)) return undefined;
+    return grant;
+  };
+
+  io.use((socket, next) => {
+    const claims = verifyToken(socket.handshake.auth?.userToken);
+    if (claims === undefined || typeof claims.userId !== 'string') return next(new Error('UNAUTHORIZED'));
+    socket.data = { userId: claims.userId, userToken: socket.handshake.auth.userToken };
+    next();
+  });
+  io.on('connection', (socket) => {
+    void socket.join(`u:${socket.data.userId}`);
+    const user = { userId: socket.data.userId };
+    socket.on('getThread', (payload, ack) => {
+      const grant = threadFor(socket, payload?.threadToken);
+      if (grant === undefined) return ack({ ok: false, error: { code: 'FORBIDDEN' } });
+      post('getThread', socket.data.userToken, { user, threadId: grant.threadId }).then(
+        (data) => {
+          void socket.join(`t:${grant.threadId}`);
+          ack({ ok: true, data });
+        },
+        () => ack({ ok: false, error: { code: 'BACKEND_UNAVAILABLE' } }),
+      );
+    });
+    socket.on('sendMessage', (payload, ack) => {
+      const grant = threadFor(socket, payload?.threadToken);
+      if (grant === undefined) return ack({ ok: false, error: { code: 'FORBIDDEN' } });
+      const request = { user, threadId: grant.threadId, message: payload.message, clientMessageId: payload.clientMessageId };
+      post('addThreadMessage', socket.data.userToken, request).then(
+        ({ thread, messages }) => {
+          const stored = messages[messages.length - 1];
+          ack({ ok: true, data: { thread, messages: [stored] } });
+          socket.to(`t:${thread.threadId}`).emit('message', { threadId: thread.threadId, message: stored });
+          io.to(thread.members.map((m) => `u:${m.userId}`)).emit('thread', { thread });
+        },
+        () => ack({ ok: false, error: { code: 'BACKEND_UNAVAILABLE' } }),
+      );
+    });
+  });
+}
+
+httpServer.listen(0, '127.0.0.1', () => process.stdout.write(`listening ${httpServer.address().port}\n`));
+process.on('SIGTERM', () => {
+  io.close();
+  httpServer.close(() => process.exit(0));
+  setTimeout(() => process.exit(0), 2000).unref();
+});

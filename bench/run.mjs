@@ -1,0 +1,255 @@
+// ECB benchmark: A (bare relay), B (lean pipeline) and C (ECB from its CLI),
+// interleaved in one session against one backend stub and one load generator.
+//   npm run bench              full run (several minutes, 3 rounds)
+//   npm run bench -- --quick   about a minute, one round (CI smoke test)
+// Options: --servers A,B,C   --groups chat,fanout   --profile (C runs with --cpu-prof)   --out FILE
+// Exits 1 only when a message was lost or duplicated, an ack failed, or a
+// process crashed; never on a slow figure (shared machines are noisy).
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runLoad, startEcb, startRelay, startStub } from './lib/servers.mjs';
+import { newKeys, signJwt, userId } from './lib/tokens.mjs';
+import { evaluate, printTable } from './lib/report.mjs';
+import { median } from './lib/stats.mjs';
+import { runScaling } from './scaling.mjs';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const option = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const serverNames = (option('--servers') ?? 'A,B,C').split(',');
+const onlyGroups = option('--groups')?.split(','); // idle, chat, fanout, storm, backend
+const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+const out = option('--out') ?? join(resultsDir, quick ? 'quick.json' : 'latest.json');
+
+const P = quick
+  ? { rounds: 1, warmupMs: 500, measureMs: 2000, pairs: 250, members: 500, idle: 1000, storm: 200, delays: [20] }
+  : { rounds: 3, warmupMs: 1000, measureMs: 6000, pairs: 250, members: 1000, idle: 5000, storm: 1000, delays: [5, 20, 50] };
+const timing = { warmupMs: P.warmupMs, measureMs: P.measureMs };
+
+const GROUPS = [
+  { group: 'idle', connections: P.idle, settleMs: quick ? 1500 : 3000 },
+  {
+    group: 'chat',
+    pairs: P.pairs,
+    phases: [
+      { name: '1:1 saturated', mode: 'saturated', window: 1, ...timing },
+      { name: '1:1 500/s', mode: 'rate', rate: 500, ...timing },
+      { name: '1:1 2000/s', mode: 'rate', rate: 2000, ...timing },
+    ],
+  },
+  {
+    group: 'fanout',
+    phases: [
+      { name: 'fan-out 10/s', mode: 'rate', rate: 10, senderCount: 4, ...timing },
+      { name: 'fan-out saturated', mode: 'saturated', window: 1, senderCount: 2, ...timing },
+    ],
+  },
+  { group: 'storm', connections: P.storm },
+  {
+    group: 'chat',
+    label: 'backend',
+    needsBackend: true,
+    pairs: P.pairs,
+    phases: P.delays.flatMap((ms) => [
+      { name: `backend ${ms} ms, 1000/s`, mode: 'rate', rate: 1000, backendDelayMs: ms, ...timing },
+      { name: `backend ${ms} ms, saturated`, mode: 'saturated', window: 1, backendDelayMs: ms, ...timing },
+    ]),
+  },
+];
+
+const log = (line) => process.stderr.write(`${line}\n`);
+const started = Date.now();
+const clock = () => {
+  const s = Math.round((Date.now() - started) / 1000);
+  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+};
+let statusLine = '';
+const status = (text) => {
+  statusLine = text;
+  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${text}`);
+};
+const done = (text) => {
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
+  log(text);
+};
+
+const main = async () => {
+  log(`ECB benchmark (${quick ? 'quick' : 'full'}): servers ${serverNames.join(', ')}; ${cpus().length} CPU(s), ${cpus()[0]?.model}, Node ${process.version}`);
+  const work = mkdtempSync(join(tmpdir(), 'ecb-bench-'));
+  const keys = newKeys();
+  const keyFile = join(work, 'public.pem');
+  writeFileSync(keyFile, keys.publicPem);
+
+  // users 0..n-1; chat pairs share users with the fan-out thread (groups never run together)
+  const userCount = Math.max(P.members, P.pairs * 2, P.storm);
+  const users = Array.from({ length: userCount }, (_, i) => ({
+    userId: userId(i),
+    token: signJwt(keys.privateKey, { userId: userId(i) }),
+    token2: i < P.storm ? signJwt(keys.privateKey, { userId: userId(i) }) : undefined,
+  }));
+  const threads = {};
+  for (let p = 0; p < P.pairs; p += 1) {
+    const memberIds = [userId(2 * p), userId(2 * p + 1)];
+    threads[`c${p}`] = { memberIds, threadToken: signJwt(keys.privateKey, { threadId: `c${p}`, memberIds }) };
+  }
+  const fanMembers = users.slice(0, P.members).map((u) => u.userId);
+  threads.f0 = { memberIds: fanMembers, threadToken: signJwt(keys.privateKey, { threadId: 'f0', memberIds: fanMembers }) };
+  const fixtureFile = join(work, 'fixture.json');
+  writeFileSync(fixtureFile, JSON.stringify({ users, threads }));
+  log(`${clock()} ${users.length} users, ${Object.keys(threads).length} threads (fan-out token ${threads.f0.threadToken.length} chars)`);
+
+  const stub = await startStub(fixtureFile);
+  const servers = {};
+  // an interrupted run must not leave servers behind
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      for (const s of Object.values(servers)) s.stop();
+      stub.stop();
+      process.exit(130);
+    });
+  }
+  const ecbNodeArgs = args.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${join(resultsDir, 'profiles')}`] : [];
+  for (const name of serverNames) {
+    servers[name] =
+      name === 'C' ? await startEcb('C', stub.url, keyFile, {}, ecbNodeArgs) : await startRelay(name, stub.url, keyFile);
+  }
+  log(`${clock()} started: backend stub ${stub.url}; ${serverNames.map((n) => `${n} pid ${servers[n].pid}`).join(', ')}`);
+
+  const runs = [];
+  const plan = [];
+  for (let round = 0; round < P.rounds; round += 1) {
+    for (const g of GROUPS) {
+      // rotate the order each round so no server always runs first or last
+      const order = serverNames.map((_, i) => serverNames[(i + round) % serverNames.length]);
+      if (onlyGroups !== undefined && !onlyGroups.includes(g.label ?? g.group)) continue;
+      for (const name of order) if (!(g.needsBackend && name === 'A')) plan.push({ round, g, name });
+    }
+  }
+  let failed = false;
+  for (const [i, { round, g, name }] of plan.entries()) {
+    const server = servers[name];
+    const title = `[${String(i + 1).padStart(2)}/${plan.length} ${clock()}] round ${round + 1} ${g.label ?? g.group} on ${name}`;
+    status(title);
+    const job = {
+      ...g,
+      server: name,
+      url: server.url,
+      serverPid: server.pid,
+      fixtureFile,
+      stubUrl: g.needsBackend ? stub.url : undefined,
+    };
+    try {
+      const result = await runLoad(job, (text) => status(`${title}: ${text}`));
+      runs.push({ round, group: g.group, server: name, result });
+      done(`${title}: ${summaryLine(result)}`);
+    } catch (error) {
+      failed = true;
+      done(`${title}: FAILED ${String(error.message ?? error).split('\n')[0]}`);
+      runs.push({ round, group: g.group, server: name, error: String(error.message ?? error) });
+    }
+    if (server.state.crashed !== undefined) {
+      failed = true;
+      log(`CRASH: ${server.state.crashed}`);
+      break;
+    }
+  }
+
+  let scaling;
+  if (!quick && !args.includes('--no-scaling')) {
+    status(`${clock()} scaling: 2 ECB processes behind the Redis adapter`);
+    scaling = await runScaling({ stubUrl: stub.url, keyFile, fixtureFile, timing, pairs: P.pairs }).catch((e) => ({ pending: String(e.message ?? e) }));
+    done(`${clock()} scaling: ${scaling.pending ?? JSON.stringify(scaling.summary)}`);
+  }
+
+  for (const s of Object.values(servers)) await s.stop();
+  stub.stop();
+
+  const scenarios = aggregate(runs);
+  const checks = runs.flatMap((r) => checkRun(r));
+  if (checks.length > 0) failed = true;
+  const machine = { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+  const summary = {
+    date: new Date().toISOString(),
+    mode: quick ? 'quick' : 'full',
+    machine,
+    parameters: P,
+    scenarios,
+    targets: evaluate(scenarios),
+    scaling,
+    checks,
+    runs,
+  };
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(out, `${JSON.stringify(summary, null, 2)}\n`);
+  printTable(summary);
+  log(`\n${clock()} JSON summary: ${out}`);
+  if (checks.length > 0) log(`CHECK FAILED:\n  ${checks.join('\n  ')}`);
+  process.exitCode = failed ? 1 : 0;
+};
+
+const summaryLine = (result) =>
+  Object.entries(result)
+    .map(([name, r]) =>
+      r.messagesPerSecond !== undefined
+        ? `${name} ${Math.round(r.messagesPerSecond)} msg/s ${Math.round(r.cpuMicrosPerMessage)} µs/msg p99 ${r.latencyMs.p99} ms`
+        : r.rssBytesPerConnection !== undefined
+          ? `${Math.round(r.rssBytesPerConnection / 1024)} KiB/conn`
+          : `${Math.round(r.handshakesPerSecond)} handshakes/s ${Math.round(r.cpuMicrosPerHandshake)} µs each`,
+    )
+    .join(' | ');
+
+const checkRun = (run) => {
+  if (run.error !== undefined) return [`${run.server} ${run.group} round ${run.round + 1}: ${run.error.split('\n')[0]}`];
+  return Object.entries(run.result).flatMap(([name, r]) => {
+    const c = r.check;
+    if (c === undefined) return [];
+    const problems = [];
+    if (c.lost > 0) problems.push(`${c.lost} lost`);
+    if (c.duplicated > 0) problems.push(`${c.duplicated} duplicated`);
+    if (c.failedAcks > 0) problems.push(`${c.failedAcks} failed acks ${JSON.stringify(r.ackErrors)}`);
+    if (c.unknownDeliveries > 0) problems.push(`${c.unknownDeliveries} unknown deliveries`);
+    return problems.length ? [`${run.server} "${name}" round ${run.round + 1}: ${problems.join(', ')}`] : [];
+  });
+};
+
+/** Median over rounds of every numeric figure, per scenario and server. */
+const aggregate = (runs) => {
+  const table = {};
+  for (const run of runs) {
+    if (run.result === undefined) continue;
+    for (const [scenario, r] of Object.entries(run.result)) {
+      ((table[scenario] ??= {})[run.server] ??= []).push(r);
+    }
+  }
+  const out = {};
+  for (const [scenario, byServer] of Object.entries(table)) {
+    out[scenario] = {};
+    for (const [server, list] of Object.entries(byServer)) out[scenario][server] = medianOf(list);
+  }
+  return out;
+};
+
+const medianOf = (list) => {
+  const first = list[0];
+  const result = {};
+  for (const [key, value] of Object.entries(first)) {
+    if (typeof value === 'number') result[key] = median(list.map((r) => r[key]));
+    else if (key === 'curve') result[key] = value.map(([p], i) => [p, median(list.map((r) => r.curve[i][1]))]);
+    else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      result[key] = key === 'check' ? sumOf(list.map((r) => r[key])) : medianOf(list.map((r) => r[key]));
+    } else result[key] = value;
+  }
+  return result;
+};
+
+const sumOf = (list) => Object.fromEntries(Object.keys(list[0]).map((k) => [k, list.reduce((s, r) => s + r[k], 0)]));
+
+main().catch((error) => {
+  log(`\nbenchmark crashed: ${error?.stack ?? error} (${statusLine})`);
+  process.exit(1);
+});

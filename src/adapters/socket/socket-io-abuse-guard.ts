@@ -1,0 +1,168 @@
+import type { Socket } from 'socket.io';
+import type { EcbConfig, ScopedRates } from '../../config.js';
+import { rateLimited, type EcbError } from '../../domain/errors.js';
+import type { PromMetrics } from '../observability/prom-metrics.js';
+import { KeyedTokenBuckets, retryHint, TokenBucket, type MonotonicMs } from '../token-buckets.js';
+import { toWireError } from '../wire-error.js';
+
+/** The events ECB answers (ECB-SPEC §3); any other name is refused before dispatch. */
+const KNOWN_EVENTS: ReadonlySet<string> = new Set([
+  'getContacts',
+  'getThreads',
+  'createThread',
+  'getThread',
+  'leaveThread',
+  'sendMessage',
+]);
+
+type EventKind = 'messages' | 'typing' | 'other';
+
+const WHAT: Readonly<Record<EventKind, string>> = { messages: 'messages', typing: 'typing events', other: 'requests' };
+
+/** A transport connection (engine.io socket), as far as the guard needs it. */
+type Transport = Socket['conn'];
+
+/**
+ * ECB's defences against a flooding or probing client, on top of what
+ * Socket.IO does itself (packet size, handshake timeout):
+ * - a transport that keeps failing (or stacking up) handshakes is closed,
+ *   so a client cannot make ECB verify tokens for free on one connection;
+ * - a user holds at most `maxConnectionsPerUser` sockets on this node;
+ * - events are rate limited per connection and per user, by kind (messages,
+ *   typing, everything else), and answered RATE_LIMITED with a retry hint;
+ * - event names ECB does not serve (numbers, `error`, `__proto__`...) are
+ *   dropped unanswered before any listener lookup.
+ */
+export class SocketIoAbuseGuard {
+  private readonly unresolvedHandshakes = new WeakMap<Transport, number>();
+  private readonly socketsOfUser = new Map<string, Set<string>>();
+  private readonly perUser: Readonly<Record<EventKind, KeyedTokenBuckets>>;
+
+  constructor(
+    private readonly config: EcbConfig,
+    private readonly metrics: PromMetrics,
+    private readonly now?: MonotonicMs,
+  ) {
+    const rates = config.rateLimits;
+    this.perUser = {
+      messages: new KeyedTokenBuckets(rates.messages.perUser, now),
+      typing: new KeyedTokenBuckets(rates.typing.perUser, now),
+      other: new KeyedTokenBuckets(rates.other.perUser, now),
+    };
+  }
+
+  /**
+   * A handshake starts: false (and the transport is closed) when this
+   * transport already has `maxHandshakeFailures` handshakes refused or
+   * still pending.
+   */
+  beginHandshake(socket: Socket): boolean {
+    const transport = socket.conn;
+    const unresolved = this.unresolvedHandshakes.get(transport) ?? 0;
+    if (unresolved >= this.config.maxHandshakeFailures) {
+      transport.close();
+      return false;
+    }
+    this.unresolvedHandshakes.set(transport, unresolved + 1);
+    return true;
+  }
+
+  /** The handshake was refused: at the limit, the transport closes once the refusal is written. */
+  handshakeFailed(socket: Socket): void {
+    const transport = socket.conn;
+    if ((this.unresolvedHandshakes.get(transport) ?? 0) < this.config.maxHandshakeFailures) return;
+    // connect_error is written on the next tick; engine.io flushes its buffer before closing
+    setImmediate(() => transport.close());
+  }
+
+  /**
+   * The handshake authenticated `userId`: undefined when the socket may
+   * connect (it then counts against the user until it closes), else the
+   * RATE_LIMITED refusal.
+   */
+  admit(socket: Socket, userId: string): EcbError | undefined {
+    const transport = socket.conn;
+    const max = this.config.maxConnectionsPerUser;
+    const sockets = this.socketsOfUser.get(userId) ?? new Set<string>();
+    if (max > 0 && sockets.size >= max) {
+      return rateLimited(`this user already has ${max} connections open on this node; close one, or retry in 1.0 s`);
+    }
+    this.unresolvedHandshakes.set(transport, Math.max(0, (this.unresolvedHandshakes.get(transport) ?? 1) - 1));
+    if (transport.readyState !== 'open') return undefined; // never connects: nothing to count
+    sockets.add(socket.id);
+    this.socketsOfUser.set(userId, sockets);
+    // released on disconnect, or when the transport closes before the socket ever connected
+    const release = (): void => {
+      socket.off('disconnect', release);
+      transport.off('close', release);
+      this.release(userId, socket.id);
+    };
+    socket.on('disconnect', release);
+    transport.on('close', release);
+    return undefined;
+  }
+
+  /** Sockets `userId` holds on this node. */
+  connectionsOf(userId: string): number {
+    return this.socketsOfUser.get(userId)?.size ?? 0;
+  }
+
+  /** Filters every incoming event of a connected socket before its handler sees it. */
+  watch(socket: Socket, userId: string): void {
+    const rates = this.config.rateLimits;
+    const perConnection: Readonly<Record<EventKind, TokenBucket>> = {
+      messages: this.bucket(rates.messages),
+      typing: this.bucket(rates.typing),
+      other: this.bucket(rates.other),
+    };
+    socket.use((packet, next) => {
+      const [name, payload] = packet as unknown[];
+      const last = packet[packet.length - 1] as unknown;
+      const ack = typeof last === 'function' ? (last as (answer: unknown) => void) : undefined;
+      // an event nobody serves is dropped unanswered, as Socket.IO does with an event without a handler
+      if (typeof name !== 'string' || !KNOWN_EVENTS.has(name)) return;
+      const kind = kindOf(name, payload);
+      const wait = this.take(perConnection[kind], this.perUser[kind], userId);
+      if (wait > 0) {
+        this.refuse(name, ack, rateLimited(`too many ${WHAT[kind]}; ${retryHint(wait)}`));
+        return;
+      }
+      next();
+    });
+  }
+
+  private bucket(rates: ScopedRates): TokenBucket {
+    return new TokenBucket(rates.perConnection, this.now);
+  }
+
+  /** One token from the connection's bucket and one from the user's: 0, or ms to wait. */
+  private take(connection: TokenBucket, users: KeyedTokenBuckets, userId: string): number {
+    const connectionWait = connection.take();
+    if (connectionWait > 0) return connectionWait;
+    const userWait = users.take(userId);
+    if (userWait > 0) connection.refund();
+    return userWait;
+  }
+
+  private refuse(event: string, ack: ((answer: unknown) => void) | undefined, error: EcbError): void {
+    this.metrics.operation(event, 'socket', error._tag);
+    ack?.({ ok: false, error: toWireError(error) });
+  }
+
+  private release(userId: string, socketId: string): void {
+    const sockets = this.socketsOfUser.get(userId);
+    if (sockets === undefined) return;
+    sockets.delete(socketId);
+    if (sockets.size === 0) this.socketsOfUser.delete(userId);
+  }
+}
+
+/** sendMessage of type typing is its own kind: cheap, but sent on every keystroke. */
+const kindOf = (event: string, payload: unknown): EventKind => {
+  if (event !== 'sendMessage') return 'other';
+  const message = isRecord(payload) && Object.hasOwn(payload, 'message') ? payload['message'] : undefined;
+  return isRecord(message) && Object.hasOwn(message, 'type') && message['type'] === 'typing' ? 'typing' : 'messages';
+};
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);

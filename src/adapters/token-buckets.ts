@@ -1,0 +1,108 @@
+/**
+ * A rate as operators set it: `perSecond` tokens are added every second, up
+ * to `burst` saved ones. `perSecond` 0 turns the limit off.
+ */
+export interface Rate {
+  readonly perSecond: number;
+  readonly burst: number;
+}
+
+/** Milliseconds on a clock that never goes backwards. */
+export type MonotonicMs = () => number;
+
+const monotonic: MonotonicMs = () => performance.now();
+
+/**
+ * One token bucket, refilled lazily on each use (no timers). It starts
+ * full, so a fresh client may burst at once.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private updatedAt: number;
+
+  constructor(
+    private readonly rate: Rate,
+    private readonly now: MonotonicMs = monotonic,
+  ) {
+    this.tokens = rate.burst;
+    this.updatedAt = now();
+  }
+
+  /** Takes one token: 0 when there was one, else how many ms until there will be. */
+  take(): number {
+    if (this.rate.perSecond <= 0) return 0;
+    this.refill();
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil(((1 - this.tokens) * 1000) / this.rate.perSecond));
+  }
+
+  /** Gives back a token taken for a request that another limit then refused. */
+  refund(): void {
+    if (this.rate.perSecond > 0) this.tokens = Math.min(this.rate.burst, this.tokens + 1);
+  }
+
+  /** True when the bucket is as full as a new one: forgetting it changes nothing. */
+  isFull(): boolean {
+    this.refill();
+    return this.tokens >= this.rate.burst;
+  }
+
+  private refill(): void {
+    const now = this.now();
+    this.tokens = Math.min(this.rate.burst, this.tokens + ((now - this.updatedAt) * this.rate.perSecond) / 1000);
+    this.updatedAt = now;
+  }
+}
+
+/** How often idle keys are forgotten, so memory follows active keys only. */
+const SWEEP_EVERY_MS = 60_000;
+
+/**
+ * One bucket per key (a user id), created on first use. Full buckets are
+ * forgotten at most once a minute, so the map holds only keys seen lately.
+ */
+export class KeyedTokenBuckets {
+  private readonly buckets = new Map<string, TokenBucket>();
+  private lastSweep: number;
+
+  constructor(
+    private readonly rate: Rate,
+    private readonly now: MonotonicMs = monotonic,
+  ) {
+    this.lastSweep = now();
+  }
+
+  /** Takes one token for `key`: 0 when allowed, else ms until the next token. */
+  take(key: string): number {
+    if (this.rate.perSecond <= 0) return 0;
+    this.sweepNow();
+    let bucket = this.buckets.get(key);
+    if (bucket === undefined) {
+      bucket = new TokenBucket(this.rate, this.now);
+      this.buckets.set(key, bucket);
+    }
+    return bucket.take();
+  }
+
+  refund(key: string): void {
+    this.buckets.get(key)?.refund();
+  }
+
+  /** Keys currently remembered (for tests and metrics). */
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  private sweepNow(): void {
+    const now = this.now();
+    if (now - this.lastSweep < SWEEP_EVERY_MS) return;
+    this.lastSweep = now;
+    for (const [key, bucket] of this.buckets) if (bucket.isFull()) this.buckets.delete(key);
+  }
+}
+
+/** "retry in 0.4 s": the hint a refused client gets in the error message. */
+export const retryHint = (retryAfterMs: number): string => `retry in ${(Math.ceil(retryAfterMs / 100) / 10).toFixed(1)} s`;
