@@ -17,6 +17,8 @@ export interface EcbConfig {
   readonly blockNonMembers: boolean;
   readonly backendTimeoutMs: number;
   readonly backendApiKey: string | undefined;
+  /** The HTTP client of backend calls: undici's Pool (leanest) or ky. */
+  readonly backendClient: 'undici' | 'ky';
   /** Allowed browser origins besides ECB's own; empty = same origin only. */
   readonly corsOrigins: readonly string[];
   readonly redisUrl: string | undefined;
@@ -183,6 +185,12 @@ const origins = (env: Env): string[] => {
   });
 };
 
+const backendClient = (env: Env): 'undici' | 'ky' => {
+  const raw = (text(env, 'ECB_BACKEND_CLIENT') ?? 'undici').toLowerCase();
+  if (raw !== 'undici' && raw !== 'ky') throw new ConfigError('ECB_BACKEND_CLIENT', `must be undici or ky, got "${raw}"`);
+  return raw;
+};
+
 const channelPrefix = (env: Env): string => {
   const raw = text(env, 'ECB_REDIS_CHANNEL_PREFIX') ?? 'ecb';
   if (!/^[A-Za-z0-9._:-]{1,64}$/.test(raw)) {
@@ -278,6 +286,7 @@ export const loadConfig = (env: Env = process.env): EcbConfig => {
     blockNonMembers: boolean(env, 'ECB_BLOCK_NON_MEMBERS', true),
     backendTimeoutMs: integer(env, 'ECB_BACKEND_TIMEOUT_MS', 5_000, 1, 600_000),
     backendApiKey: text(env, 'ECB_BACKEND_API_KEY'),
+    backendClient: backendClient(env),
     corsOrigins: origins(env),
     redisUrl: url(env, 'ECB_REDIS_URL', ['redis:', 'rediss:']),
     redisChannelPrefix: channelPrefix(env),

@@ -19,7 +19,7 @@ import { SendMessage } from './application/send-message.js';
 import { CachingTokenVerifier } from './adapters/auth/caching-token-verifier.js';
 import { JoseTokenVerifier } from './adapters/auth/jose-token-verifier.js';
 import { BackendCircuit } from './adapters/backend/backend-circuit.js';
-import { KyBackendGateway } from './adapters/backend/ky-backend-gateway.js';
+import { HttpBackendGateway } from './adapters/backend/http-backend-gateway.js';
 import { KoaClientApi } from './adapters/http/koa-client-api.js';
 import { KoaOperationsApi } from './adapters/http/koa-operations-api.js';
 import { KoaServerApi } from './adapters/http/koa-server-api.js';
@@ -69,7 +69,7 @@ export const buildContainer = (config: EcbConfig, overrides: Overrides = {}): Co
     );
   // the node's one circuit breaker for backend calls; server.ts reports it in /readyz and /metrics
   container.bind(BackendCircuit).toConstantValue(new BackendCircuit(config));
-  container.bind<BackendGateway>(TOKENS.BackendGateway).to(KyBackendGateway);
+  container.bind<BackendGateway>(TOKENS.BackendGateway).to(HttpBackendGateway);
   container.bind(TOKENS.SocketServer).to(SocketIoHub);
   container.bind<PushChannel>(TOKENS.PushChannel).to(SocketIoPushChannel);
   // multi-node push (ECB-SPEC §9): only with a Redis URL; server.ts starts and closes it

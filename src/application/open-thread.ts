@@ -20,7 +20,10 @@ export interface OpenThreadRequest {
 /**
  * Reads a thread and its messages (only those after `since`, when given) and
  * subscribes the connection to it; once it succeeds, the connection receives
- * every later push of the thread.
+ * every later push of the thread. A member listed in the thread token is
+ * subscribed before the read (nothing stored in between is missed), and
+ * stays subscribed if the read fails; anyone else only after the backend
+ * agreed.
  */
 export class OpenThread {
   private readonly authorize: ReturnType<typeof authorizeThread>;
@@ -36,17 +39,25 @@ export class OpenThread {
 
   execute(actor: Actor, request: OpenThreadRequest): TE.TaskEither<EcbError, ThreadAndMessages> {
     const since = request.since ?? undefined;
+    const userId = actor.caller.user.userId;
     return pipe(
-      this.authorize({ userId: actor.caller.user.userId, ...request }),
-      TE.chain((grant) => this.backend.getThread(actor.caller, { threadId: grant.threadId, since })),
+      this.authorize({ userId, ...request }),
+      TE.chain((grant) => {
+        // A member the token lists is subscribed before the read, so that a
+        // message stored meanwhile is pushed rather than missed. Anyone else
+        // (block-non-members off) only once the backend has said yes.
+        const listed = grant.memberIds.includes(userId);
+        return pipe(
+          listed ? TE.fromTask(() => this.subscribe(actor, grant.threadId)) : TE.right(undefined),
+          TE.chain(() => this.backend.getThread(actor.caller, { threadId: grant.threadId, since })),
+          TE.chainFirstTaskK(() => () => (listed ? Promise.resolve() : this.subscribe(actor, grant.threadId))),
+        );
+      }),
       TE.map(({ thread, messages }) => ({ thread, messages: messagesSince(messages, since) })),
-      TE.chainFirstTaskK((opened) => () => this.subscribe(actor, opened)),
     );
   }
 
-  private async subscribe(actor: Actor, opened: ThreadAndMessages): Promise<void> {
-    if (actor.subscriber !== undefined) {
-      await this.push.subscribe(actor.subscriber, opened.thread.threadId);
-    }
+  private async subscribe(actor: Actor, threadId: string): Promise<void> {
+    if (actor.subscriber !== undefined) await this.push.subscribe(actor.subscriber, threadId);
   }
 }

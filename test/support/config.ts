@@ -14,6 +14,7 @@ export const aConfig = async (overrides: Partial<EcbConfig> = {}): Promise<EcbCo
   blockNonMembers: true,
   backendTimeoutMs: 5_000,
   backendApiKey: undefined,
+  backendClient: 'undici',
   corsOrigins: [],
   redisUrl: undefined,
   redisChannelPrefix: 'ecb',

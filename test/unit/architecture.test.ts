@@ -102,7 +102,7 @@ describe('the dependency rule', () => {
       { name: 'a multi-line named import of a scoped package', layer: 'application', source: "import {\n  Router,\n  type Ctx,\n} from '@koa/router';", mentions: '@koa/router' },
       { name: 'a type-only import of jose', layer: 'application', source: "import type { JWTPayload } from \"jose\";", mentions: 'jose' },
       { name: 'a namespace import of socket.io', layer: 'application', source: "import * as io from 'socket.io';", mentions: 'socket.io' },
-      { name: 'a re-export from an adapter', layer: 'application', source: "export { KyBackendGateway } from '../adapters/backend/ky-backend-gateway.js';", mentions: 'adapters' },
+      { name: 'a re-export from an adapter', layer: 'application', source: "export { HttpBackendGateway } from '../adapters/backend/http-backend-gateway.js';", mentions: 'adapters' },
       { name: 'a star re-export from an adapter', layer: 'application', source: "export * from '../adapters/http/routes.js';", mentions: 'adapters' },
       { name: 'a side-effect import of an adapter', layer: 'application', source: "import '../adapters/socket/register.js';", mentions: 'adapters' },
       { name: 'a dynamic import of pino', layer: 'application', source: "const pino = await import('pino');", mentions: 'pino' },

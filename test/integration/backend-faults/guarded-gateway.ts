@@ -1,18 +1,18 @@
 import { BackendCircuit } from '../../../src/adapters/backend/backend-circuit.js';
-import { KyBackendGateway } from '../../../src/adapters/backend/ky-backend-gateway.js';
+import { HttpBackendGateway } from '../../../src/adapters/backend/http-backend-gateway.js';
 import type { EcbConfig } from '../../../src/config.js';
 import type { Caller } from '../../../src/domain/user.js';
 import { aConfig } from '../../support/config.js';
 import { startStubBackend, type StubBackend } from '../../support/stub-backend.js';
 
 /**
- * A KyBackendGateway and the BackendCircuit it runs through, so that a test
+ * A HttpBackendGateway and the BackendCircuit it runs through, so that a test
  * can both make calls and look at the circuit; `close()` releases both the
  * gateway and the stub backend.
  */
 export interface GuardedGateway {
   readonly stub: StubBackend;
-  readonly gateway: KyBackendGateway;
+  readonly gateway: HttpBackendGateway;
   readonly circuit: BackendCircuit;
   readonly alice: Caller;
   close(): Promise<void>;
@@ -22,7 +22,7 @@ export const startGuardedGateway = async (overrides: Partial<EcbConfig> = {}): P
   const stub = await startStubBackend();
   const config = await aConfig({ backendUrl: stub.url, ...overrides });
   const circuit = new BackendCircuit(config);
-  const gateway = new KyBackendGateway(config, undefined, circuit);
+  const gateway = new HttpBackendGateway(config, undefined, circuit);
   const user = { userId: 'alice', displayName: 'Alice' };
   const alice: Caller = { user, credential: await stub.tokens.signUserToken(user), requestId: 'request-7' };
   return {

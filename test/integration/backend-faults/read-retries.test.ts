@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { KyBackendGateway } from '../../../src/adapters/backend/ky-backend-gateway.js';
+import { HttpBackendGateway } from '../../../src/adapters/backend/http-backend-gateway.js';
 import { aConfig } from '../../support/config.js';
 import { BACKEND_LIMITS } from '../../../src/adapters/backend/backend-limits.js';
 import { backoffDelayMs, pause } from '../../../src/adapters/backend/read-backoff.js';
@@ -58,7 +58,7 @@ describe('backend faults: read retries with backoff', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const config = await aConfig({ backendUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, backendTimeoutMs: 200 });
-    const gateway = new KyBackendGateway(config);
+    const gateway = new HttpBackendGateway(config);
     try {
       await failsWith('BACKEND_UNAVAILABLE', gateway.getThreads(g.alice, PAGE));
       expect(received).to.equal(1);

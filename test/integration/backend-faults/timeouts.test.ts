@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BackendCircuit } from '../../../src/adapters/backend/backend-circuit.js';
-import { KyBackendGateway } from '../../../src/adapters/backend/ky-backend-gateway.js';
+import { HttpBackendGateway } from '../../../src/adapters/backend/http-backend-gateway.js';
 import { aConfig } from '../../support/config.js';
 import { failsWith, succeeds } from '../backend/backend-fixture.js';
 import { PAGE, startGuardedGateway, type GuardedGateway } from './guarded-gateway.js';
@@ -33,7 +33,7 @@ describe('backend faults: timeouts', () => {
   it('aborts every timed-out call and closes its connection: no socket is left open after many timeouts', async () => {
     const silent = await startSilentBackend();
     const config = await aConfig({ backendUrl: silent.url, backendTimeoutMs: 300, backendBreakerThreshold: 1_000 });
-    const gateway = new KyBackendGateway(config, undefined, new BackendCircuit(config));
+    const gateway = new HttpBackendGateway(config, undefined, new BackendCircuit(config));
     const caller = { user: { userId: 'alice', displayName: 'Alice' }, credential: 'token', requestId: 'r' };
     try {
       for (let round = 0; round < 5; round++) {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
-import { KyBackendGateway } from '../../../src/adapters/backend/ky-backend-gateway.js';
+import { HttpBackendGateway } from '../../../src/adapters/backend/http-backend-gateway.js';
 import type { BackendCallObserver } from '../../../src/adapters/backend/backend-call-observer.js';
 import type { EcbConfig } from '../../../src/config.js';
 import type { EcbError, ErrorCode } from '../../../src/domain/errors.js';
@@ -10,17 +10,17 @@ import { aConfig } from '../../support/config.js';
 import { startStubBackend, type StubBackend, type StubBackendOptions } from '../../support/stub-backend.js';
 
 /**
- * A KyBackendGateway wired to a fresh stub backend (seeded: alice, bob and
+ * A HttpBackendGateway wired to a fresh stub backend (seeded: alice, bob and
  * the thread `thread-alice-bob`), and the callers a test needs. Tests
  * create one in `beforeEach` and `close()` it in `afterEach`.
  */
 export interface BackendFixture {
   readonly stub: StubBackend;
-  readonly gateway: KyBackendGateway;
+  readonly gateway: HttpBackendGateway;
   /** alice with a valid user token signed by the stub. */
   readonly alice: Caller;
   /** Another gateway to the same stub, with other settings; closed with the fixture. */
-  gatewayWith(overrides: Partial<EcbConfig>, observer?: BackendCallObserver): Promise<KyBackendGateway>;
+  gatewayWith(overrides: Partial<EcbConfig>, observer?: BackendCallObserver): Promise<HttpBackendGateway>;
   close(): Promise<void>;
 }
 
@@ -28,9 +28,12 @@ export const startBackendFixture = async (
   options: { stub?: StubBackendOptions; config?: Partial<EcbConfig>; observer?: BackendCallObserver } = {},
 ): Promise<BackendFixture> => {
   const stub = await startStubBackend(options.stub);
-  const gateways: KyBackendGateway[] = [];
+  const gateways: HttpBackendGateway[] = [];
   const gatewayWith = async (overrides: Partial<EcbConfig>, observer?: BackendCallObserver) => {
-    const gateway = new KyBackendGateway(await aConfig({ backendUrl: stub.url, ...overrides }), observer);
+    const gateway = new HttpBackendGateway(
+      await aConfig({ backendUrl: stub.url, ...options.config, ...overrides }),
+      observer,
+    );
     gateways.push(gateway);
     return gateway;
   };
@@ -48,6 +51,9 @@ export const startBackendFixture = async (
     },
   };
 };
+
+/** Both HTTP clients the gateway can run on (ECB_BACKEND_CLIENT); every adapter test runs on each. */
+export const BACKEND_CLIENTS = ['undici', 'ky'] as const;
 
 export const PAGE = { pageStartIndex: 0, pageSize: 20 } as const;
 

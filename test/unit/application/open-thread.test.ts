@@ -93,11 +93,24 @@ describe('OpenThread', () => {
     expect(operationsCalled(world)).to.deep.equal([]);
   });
 
-  it('subscribes only when the read succeeded', async () => {
+  it('subscribes a member the token lists before reading, so a message stored during the read is not missed', async () => {
+    let subscribedDuringRead: readonly string[] = [];
+    class ObservingBackend extends InMemoryBackendGateway {
+      override getThread(caller: Caller, query: { readonly threadId: string }): TE.TaskEither<EcbError, ThreadAndMessages> {
+        subscribedDuringRead = world.push.subscribersOf(query.threadId);
+        return super.getThread(caller, query);
+      }
+    }
+    const { world, open, threadToken } = await setUp({}, (options) => new ObservingBackend(options));
+    rightOf(await run(open.execute(world.alice, { threadToken })));
+    expect(subscribedDuringRead).to.deep.equal(['alice-socket']);
+  });
+
+  it('keeps a listed member subscribed when the read fails (it may see the thread anyway)', async () => {
     const { world, open, threadToken } = await setUp();
     world.backend.failNext('getThread', backendUnavailable('down'));
     expect(leftOf(await run(open.execute(world.alice, { threadToken })))._tag).to.equal('BACKEND_UNAVAILABLE');
-    expect(world.push.subscriptionsOf('alice-socket')).to.deep.equal([]);
+    expect(world.push.subscriptionsOf('alice-socket')).to.deep.equal(['t1']);
   });
 
   describe('over REST, where the path names the thread', () => {

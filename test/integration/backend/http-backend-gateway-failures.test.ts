@@ -1,10 +1,11 @@
 import { expect } from 'chai';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { KyBackendGateway } from '../../../src/adapters/backend/ky-backend-gateway.js';
+import { HttpBackendGateway } from '../../../src/adapters/backend/http-backend-gateway.js';
 import type { ErrorCode } from '../../../src/domain/errors.js';
 import { aConfig } from '../../support/config.js';
 import { failsWith, PAGE, startBackendFixture, succeeds, type BackendFixture } from './backend-fixture.js';
+import { BACKEND_CLIENTS } from './backend-fixture.js';
 
 const text = (messageText: string) => ({ type: 'text', data: { messageText } });
 
@@ -44,11 +45,11 @@ const eventually = async (check: () => Promise<boolean>, ms = 2_000): Promise<vo
   }
 };
 
-describe('KyBackendGateway: failures', () => {
+for (const backendClient of BACKEND_CLIENTS) describe(`HttpBackendGateway: failures (${backendClient})`, () => {
   let f: BackendFixture;
 
   beforeEach(async () => {
-    f = await startBackendFixture();
+    f = await startBackendFixture({ config: { backendClient } });
   });
 
   afterEach(async () => {
@@ -161,7 +162,7 @@ describe('KyBackendGateway: failures', () => {
 
   describe('transport failures', () => {
     it('maps a refused connection to BACKEND_UNAVAILABLE', async () => {
-      const gateway = new KyBackendGateway(await aConfig({ backendUrl: `http://127.0.0.1:${await closedPort()}` }));
+      const gateway = new HttpBackendGateway(await aConfig({ backendUrl: `http://127.0.0.1:${await closedPort()}` }));
       try {
         const error = await failsWith('BACKEND_UNAVAILABLE', gateway.getContacts(f.alice, PAGE));
         expect(error.message).to.contain('refused');
@@ -186,15 +187,17 @@ describe('KyBackendGateway: failures', () => {
       expect(error.message).to.contain('100 ms');
     });
 
-    it('times out a backend that sends its headers and then stalls, and closes that connection', async () => {
+    it('times out a backend that sends its headers and then stalls, and closes that connection', async function () {
+      this.timeout(15_000);
       const stalling = await startRawServer((res) => {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.write('{"userToken":');
       });
-      const gateway = new KyBackendGateway(await aConfig({ backendUrl: stalling.url, backendTimeoutMs: 150 }));
+      const gateway = new HttpBackendGateway(await aConfig({ backendUrl: stalling.url, backendTimeoutMs: 150, backendClient }));
       try {
         await failsWith('BACKEND_UNAVAILABLE', gateway.exchangeAccessToken('access-alice', 'request-1'));
-        await eventually(async () => (await openConnections(stalling.server)) === 0);
+        // undici's Pool drops an aborted connection on its next timer tick (about 3 s); fetch at once
+        await eventually(async () => (await openConnections(stalling.server)) === 0, 8_000);
       } finally {
         await gateway.close();
         await closeRawServer(stalling.server);
@@ -206,7 +209,7 @@ describe('KyBackendGateway: failures', () => {
         res.writeHead(307, { location: `${f.stub.url}/getContacts` });
         res.end();
       });
-      const gateway = new KyBackendGateway(await aConfig({ backendUrl: redirecting.url }));
+      const gateway = new HttpBackendGateway(await aConfig({ backendUrl: redirecting.url, backendClient }));
       try {
         await failsWith('BACKEND_ERROR', gateway.getContacts(f.alice, PAGE));
         expect(f.stub.requests).to.have.length(0);

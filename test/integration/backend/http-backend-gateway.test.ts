@@ -1,13 +1,14 @@
 import { expect } from 'chai';
 import { failsWith, PAGE, startBackendFixture, succeeds, type BackendFixture } from './backend-fixture.js';
+import { BACKEND_CLIENTS } from './backend-fixture.js';
 
 const text = (messageText: string) => ({ type: 'text', data: { messageText } });
 
-describe('KyBackendGateway: requests and answers', () => {
+for (const backendClient of BACKEND_CLIENTS) describe(`HttpBackendGateway: requests and answers (${backendClient})`, () => {
   let f: BackendFixture;
 
   beforeEach(async () => {
-    f = await startBackendFixture();
+    f = await startBackendFixture({ config: { backendClient } });
   });
 
   afterEach(async () => {
@@ -84,7 +85,7 @@ describe('KyBackendGateway: requests and answers', () => {
     let keyed: BackendFixture;
 
     beforeEach(async () => {
-      keyed = await startBackendFixture({ stub: { apiKey: 'backend-key-1' }, config: { backendApiKey: 'backend-key-1' } });
+      keyed = await startBackendFixture({ stub: { apiKey: 'backend-key-1' }, config: { backendApiKey: 'backend-key-1', backendClient } });
     });
 
     afterEach(async () => {

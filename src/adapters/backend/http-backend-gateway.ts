@@ -2,7 +2,6 @@ import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { inject, injectable, optional } from 'inversify';
-import ky, { type KyInstance } from 'ky';
 import type { BackendGateway, NewMessage, NewThread } from '../../application/ports/backend-gateway.js';
 import type { EcbConfig } from '../../config.js';
 import { backendError, type EcbError } from '../../domain/errors.js';
@@ -27,10 +26,11 @@ import {
   transportFailure,
   type Failure,
 } from './backend-failures.js';
-import { undiciBackendHttpClient, type BackendHttpClient } from './backend-http-client.js';
+import type { BackendTransport } from './backend-transport.js';
+import { kyBackendTransport } from './ky-backend-transport.js';
+import { undiciBackendTransport } from './undici-backend-transport.js';
 import { BACKEND_LIMITS } from './backend-limits.js';
 import { backoffDelayMs, pause } from './read-backoff.js';
-import { readCappedBody } from './read-capped-body.js';
 
 /** One backend call: what to send, and how to read a successful answer. */
 interface BackendCall<A> {
@@ -49,7 +49,8 @@ const READS: ReadonlySet<BackendOperation> = new Set(['getUserToken', 'getContac
 
 /**
  * The BackendGateway over HTTP (ECB-SPEC §6): `POST {backendUrl}/{operation}`
- * with ky on a dedicated undici connection pool. Every answer is validated
+ * through a BackendTransport (undici's Pool by default, or ky: the
+ * ECB_BACKEND_CLIENT setting). Every answer is validated
  * with the domain's codecs; every failure, the timeout included, becomes an
  * EcbError value. One deadline of `backendTimeoutMs` bounds each call,
  * reading the answer and the read retries (with a jittered pause) included.
@@ -58,9 +59,8 @@ const READS: ReadonlySet<BackendOperation> = new Set(['getUserToken', 'getContac
  * release the connections.
  */
 @injectable()
-export class KyBackendGateway implements BackendGateway {
-  private readonly http: BackendHttpClient;
-  private readonly api: KyInstance;
+export class HttpBackendGateway implements BackendGateway {
+  private readonly http: BackendTransport;
   private readonly circuit: BackendCircuit;
 
   constructor(
@@ -69,18 +69,8 @@ export class KyBackendGateway implements BackendGateway {
     @inject(BackendCircuit) @optional() circuit?: BackendCircuit,
   ) {
     this.circuit = circuit ?? new BackendCircuit(config);
-    this.http = undiciBackendHttpClient(BACKEND_LIMITS);
-    this.api = ky.create({
-      prefixUrl: config.backendUrl,
-      fetch: this.http.fetch,
-      // retries are decided here, per operation, never by ky
-      retry: 0,
-      // one deadline covers the answer's body too, which ky's timeout does not
-      timeout: false,
-      throwHttpErrors: false,
-      redirect: 'manual',
-      headers: { accept: 'application/json', 'content-type': 'application/json' },
-    });
+    const transport = config.backendClient === 'ky' ? kyBackendTransport : undiciBackendTransport;
+    this.http = transport({ backendUrl: config.backendUrl, ...BACKEND_LIMITS });
   }
 
   exchangeAccessToken(accessToken: string, requestId: string): TE.TaskEither<EcbError, string> {
@@ -190,9 +180,8 @@ export class KyBackendGateway implements BackendGateway {
 
   private async attempt<A>(call: BackendCall<A>, deadline: AbortSignal): Promise<Attempt<A>> {
     try {
-      const response = await this.api.post(call.operation, { json: call.body, headers: call.headers, signal: deadline });
-      const body = await readCappedBody(response, BACKEND_LIMITS.maxResponseBytes, deadline);
-      if (!response.ok) return E.left(this.refusal(call, response.status, body._tag === 'Read' ? body.text : ''));
+      const { status, body } = await this.http.post(call.operation, JSON.stringify(call.body), call.headers, deadline);
+      if (status < 200 || status > 299) return E.left(this.refusal(call, status, body._tag === 'Read' ? body.text : ''));
       if (body._tag === 'TooLarge') {
         return invalidAnswer(call, `the backend answer exceeds ${BACKEND_LIMITS.maxResponseBytes} bytes`);
       }

@@ -1,0 +1,32 @@
+import type { CappedBody } from './read-capped-body.js';
+
+/** The backend's HTTP answer: its status, and its body read up to the size limit. */
+export interface BackendAnswer {
+  readonly status: number;
+  readonly body: CappedBody;
+}
+
+/**
+ * How a backend call travels: one JSON POST, answered or not. Two
+ * implementations (ky-backend-transport.ts, undici-backend-transport.ts),
+ * chosen by ECB_BACKEND_CLIENT; docs/adr/0004 records why undici is the
+ * default. Redirects are never followed.
+ */
+export interface BackendTransport {
+  /**
+   * POSTs `json` to `{backendUrl}/{operation}`. Resolves with any HTTP
+   * answer; rejects only when there was none (refused, reset, aborted by
+   * `signal`), with the error whose `code` chain says why.
+   */
+  post(operation: string, json: string, headers: Record<string, string>, signal: AbortSignal): Promise<BackendAnswer>;
+  /** Lets calls in progress finish, then closes every connection. Idempotent; never rejects. */
+  close(): Promise<void>;
+}
+
+/** The connection settings both transports share. */
+export interface TransportSettings {
+  readonly backendUrl: string;
+  readonly maxConnections: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly maxResponseBytes: number;
+}
