@@ -46,6 +46,8 @@ export interface EcbConfig {
   readonly backendBreakerCooldownMs: number;
   /** Most backend calls in flight on this node; more get BACKEND_UNAVAILABLE at once. */
   readonly backendMaxConcurrency: number;
+  /** Calls waiting for one of those places (each within its own deadline); one more is refused. */
+  readonly backendMaxQueued: number;
   /** Event and request rates per connection and per user (ECB_RATE_*). */
   readonly rateLimits: RateLimits;
   /** Sockets one user may hold open on this node; 0 = no cap. */
@@ -258,13 +260,17 @@ const abuseLimitsUnchecked = (env: Env): AbuseLimits => ({
 /** The defaults of every abuse limit, for callers that build an EcbConfig by hand (tests). */
 export const DEFAULT_ABUSE_LIMITS: AbuseLimits = abuseLimits({});
 
-type BackendGuards = Pick<EcbConfig, 'backendBreakerThreshold' | 'backendBreakerCooldownMs' | 'backendMaxConcurrency'>;
+type BackendGuards = Pick<
+  EcbConfig,
+  'backendBreakerThreshold' | 'backendBreakerCooldownMs' | 'backendMaxConcurrency' | 'backendMaxQueued'
+>;
 
 /** The circuit breaker and in-flight cap around backend calls (docs/reliability.md). */
 const backendGuards = (env: Env): BackendGuards => ({
   backendBreakerThreshold: integer(env, 'ECB_BACKEND_BREAKER_THRESHOLD', 5, 1, 1_000),
   backendBreakerCooldownMs: integer(env, 'ECB_BACKEND_BREAKER_COOLDOWN_MS', 10_000, 1, 600_000),
   backendMaxConcurrency: integer(env, 'ECB_BACKEND_MAX_CONCURRENCY', 512, 1, 100_000),
+  backendMaxQueued: integer(env, 'ECB_BACKEND_MAX_QUEUED', 4_096, 0, 1_000_000),
 });
 
 /** The defaults of the backend guards, for callers that build an EcbConfig by hand (tests). */

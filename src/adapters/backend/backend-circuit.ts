@@ -18,8 +18,10 @@ export interface BackendCircuitSettings {
   readonly backendBreakerThreshold: number;
   /** How long an open circuit fails fast before it lets one trial call through, ms. */
   readonly backendBreakerCooldownMs: number;
-  /** Most backend calls in flight at once; one more is refused at once. */
+  /** Most backend calls in flight at once; more wait in a queue. */
   readonly backendMaxConcurrency: number;
+  /** Calls waiting for a place; one more is refused at once. */
+  readonly backendMaxQueued: number;
 }
 
 /** The circuit as the metrics show it: `ecb_backend_circuit_state`. */
@@ -33,7 +35,9 @@ export const CIRCUIT_GAUGE_VALUE: Readonly<Record<CircuitPosition, 0 | 1 | 2>> =
 
 /**
  * Guards every backend call (cockatiel, docs/adr/0007): a cap on calls in
- * flight, then a consecutive-failure circuit breaker. Only
+ * flight with a bounded queue (a call still queued at its deadline fails
+ * without counting against the backend), then a consecutive-failure
+ * circuit breaker. Only
  * BACKEND_UNAVAILABLE (5xx, timeout, refused, reset) counts as a failure:
  * a 4xx or a malformed answer proves the backend is up. While open, calls
  * fail at once with BACKEND_UNAVAILABLE and never reach the network; after
@@ -55,16 +59,21 @@ export class BackendCircuit {
         breaker: new ConsecutiveBreaker(settings.backendBreakerThreshold),
       },
     );
-    this.inFlight = bulkhead(settings.backendMaxConcurrency, 0);
+    this.inFlight = bulkhead(settings.backendMaxConcurrency, settings.backendMaxQueued);
   }
 
   /**
    * Runs one backend call (its retries included) unless the circuit is open
    * or too many calls are in flight; `call` must not reject. Never rejects.
    */
-  async run<A>(call: () => Promise<E.Either<EcbError, A>>): Promise<E.Either<EcbError, A>> {
+  async run<A>(call: () => Promise<E.Either<EcbError, A>>, deadline?: AbortSignal): Promise<E.Either<EcbError, A>> {
     try {
-      return await this.inFlight.execute(() => this.breaker.execute(call));
+      return await this.inFlight.execute(() =>
+        // a call that waited in the queue past its deadline says nothing about the backend
+        deadline?.aborted === true
+          ? Promise.resolve(E.left(backendUnavailable('ECB is too busy: the call waited past its deadline', { circuit: 'queued' })))
+          : this.breaker.execute(call),
+      );
     } catch (error) {
       if (error instanceof BrokenCircuitError) {
         return E.left(backendUnavailable('the backend is failing; ECB is not calling it for a moment', { circuit: 'open' }));

@@ -149,7 +149,7 @@ export class HttpBackendGateway implements BackendGateway {
       const deadline = new AbortController();
       const timer = setTimeout(() => deadline.abort(), this.config.backendTimeoutMs);
       try {
-        const result = await this.circuit.run(() => this.tries(call, deadline.signal, started));
+        const result = await this.circuit.run(() => this.tries(call, deadline.signal, started), deadline.signal);
         this.observe(call.operation, result, started);
         return result;
       } finally {

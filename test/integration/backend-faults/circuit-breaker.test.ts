@@ -1,3 +1,5 @@
+import { aConfig } from '../../support/config.js';
+import { HttpBackendGateway } from '../../../src/adapters/backend/http-backend-gateway.js';
 import { expect } from 'chai';
 import { PEER_THREAD_ID } from '../../../reference-backend/seed.js';
 import { failsWith, succeeds } from '../backend/backend-fixture.js';
@@ -89,8 +91,43 @@ describe('backend faults: the circuit breaker', () => {
     expect(g.stub.requestsTo('addThreadMessage')).to.have.length(4);
   });
 
-  it('refuses a call beyond ECB_BACKEND_MAX_CONCURRENCY at once, without calling the backend', async () => {
-    const narrow = await startGuardedGateway({ backendMaxConcurrency: 2 });
+  it('queues a call beyond ECB_BACKEND_MAX_CONCURRENCY, and runs it once a place is free', async () => {
+    const narrow = await startGuardedGateway({ backendMaxConcurrency: 1, backendMaxQueued: 1 });
+    try {
+      narrow.stub.delay('getThreads', 200, 1);
+      const first = narrow.gateway.getThreads(narrow.alice, PAGE)();
+      const queued = narrow.gateway.getThreads(narrow.alice, PAGE)();
+      const refused = await failsWith('BACKEND_UNAVAILABLE', narrow.gateway.getThreads(narrow.alice, PAGE));
+      expect(refused.message).to.contain('too many');
+      await succeeds(() => first);
+      await succeeds(() => queued);
+      expect(narrow.stub.requestsTo('getThreads')).to.have.length(2);
+    } finally {
+      await narrow.close();
+    }
+  });
+
+  it('fails a call still queued at its deadline without calling the backend or counting it against it', async () => {
+    const narrow = await startGuardedGateway({ backendMaxConcurrency: 1, backendMaxQueued: 10, backendTimeoutMs: 2_000, backendBreakerThreshold: 1 });
+    // a second gateway on the same circuit, with a shorter deadline
+    const impatient = new HttpBackendGateway(await aConfig({ backendUrl: narrow.stub.url, backendTimeoutMs: 200 }), undefined, narrow.circuit);
+    try {
+      narrow.stub.delay('getThreads', 800, 1);
+      const holding = narrow.gateway.getThreads(narrow.alice, PAGE)();
+      const queued = await failsWith('BACKEND_UNAVAILABLE', impatient.getThreads(narrow.alice, PAGE));
+      expect(queued.message).to.contain('too busy');
+      await succeeds(() => holding);
+      expect(narrow.stub.requestsTo('getThreads')).to.have.length(1);
+      // threshold 1: had the queued call counted, the circuit would be open
+      expect(narrow.circuit.position).to.equal('closed');
+    } finally {
+      await impatient.close();
+      await narrow.close();
+    }
+  });
+
+  it('refuses a call beyond ECB_BACKEND_MAX_CONCURRENCY at once when the queue is full, without calling the backend', async () => {
+    const narrow = await startGuardedGateway({ backendMaxConcurrency: 2, backendMaxQueued: 0 });
     try {
       narrow.stub.delay('getThreads', 300, 2);
       const slow = [narrow.gateway.getThreads(narrow.alice, PAGE)(), narrow.gateway.getThreads(narrow.alice, PAGE)()];
