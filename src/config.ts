@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts/lib/index.js';
 import { readFileSync } from 'node:fs';
+import { Flag, Matching, OneOf, UrlWith, WholeNumber } from './config-codecs.js';
 
 /** Where the keys that verify every token come from (exactly one source). */
 export type KeySource =
@@ -104,36 +104,22 @@ const text = (env: Env, name: string): string | undefined => {
   return value === undefined || value === '' ? undefined : value;
 };
 
-const integer = (env: Env, name: string, fallback: number, min: number, max: number): number => {
-  const raw = text(env, name);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
-  }
-  return value;
-};
-
-const boolean = (env: Env, name: string, fallback: boolean): boolean => {
-  const raw = text(env, name)?.toLowerCase();
-  if (raw === undefined) return fallback;
-  if (['true', '1', 'yes', 'on'].includes(raw)) return true;
-  if (['false', '0', 'no', 'off'].includes(raw)) return false;
-  throw new ConfigError(name, `must be true or false, got "${raw}"`);
-};
-
-const url = (env: Env, name: string, protocols: readonly string[]): string | undefined => {
+/** Decodes one variable with its codec; a bad value stops start-up with one line naming it. */
+const decoded = <A>(env: Env, name: string, codec: t.Type<A, string, unknown>): A | undefined => {
   const raw = text(env, name);
   if (raw === undefined) return undefined;
-  const parsed = pipe(
-    t.string.decode(raw),
-    E.chain((s) => E.tryCatch(() => new URL(s), () => [] as t.Errors)),
-  );
-  if (E.isLeft(parsed) || !protocols.includes(parsed.right.protocol)) {
-    throw new ConfigError(name, `must be a ${protocols.join(' or ')} URL, got "${raw}"`);
-  }
-  return raw.replace(/\/+$/, '');
+  const result = codec.decode(raw);
+  if (E.isLeft(result)) throw new ConfigError(name, `must be ${codec.name}, got "${raw}"`);
+  return result.right;
 };
+
+const integer = (env: Env, name: string, fallback: number, min: number, max: number): number =>
+  decoded(env, name, WholeNumber(min, max)) ?? fallback;
+
+const boolean = (env: Env, name: string, fallback: boolean): boolean => decoded(env, name, Flag) ?? fallback;
+
+const url = (env: Env, name: string, protocols: readonly string[]): string | undefined =>
+  decoded(env, name, UrlWith(protocols));
 
 const PEM_PUBLIC_KEY = /-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----/;
 
@@ -187,27 +173,12 @@ const origins = (env: Env): string[] => {
   });
 };
 
-const backendClient = (env: Env): 'undici' | 'ky' => {
-  const raw = (text(env, 'ECB_BACKEND_CLIENT') ?? 'undici').toLowerCase();
-  if (raw !== 'undici' && raw !== 'ky') throw new ConfigError('ECB_BACKEND_CLIENT', `must be undici or ky, got "${raw}"`);
-  return raw;
-};
+const backendClient = (env: Env): 'undici' | 'ky' => decoded(env, 'ECB_BACKEND_CLIENT', OneOf(['undici', 'ky'])) ?? 'undici';
 
-const channelPrefix = (env: Env): string => {
-  const raw = text(env, 'ECB_REDIS_CHANNEL_PREFIX') ?? 'ecb';
-  if (!/^[A-Za-z0-9._:-]{1,64}$/.test(raw)) {
-    throw new ConfigError('ECB_REDIS_CHANNEL_PREFIX', `must be 1 to 64 letters, digits or . _ : -, got "${raw}"`);
-  }
-  return raw;
-};
+const channelPrefix = (env: Env): string =>
+  decoded(env, 'ECB_REDIS_CHANNEL_PREFIX', Matching(/^[A-Za-z0-9._:-]{1,64}$/, '1 to 64 letters, digits or . _ : -')) ?? 'ecb';
 
-const logLevel = (env: Env): LogLevel => {
-  const raw = (text(env, 'ECB_LOG_LEVEL') ?? 'info').toLowerCase();
-  if (!(LOG_LEVELS as readonly string[]).includes(raw)) {
-    throw new ConfigError('ECB_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
-  }
-  return raw as LogLevel;
-};
+const logLevel = (env: Env): LogLevel => decoded(env, 'ECB_LOG_LEVEL', OneOf(LOG_LEVELS)) ?? 'info';
 
 const rate = (env: Env, name: string, perSecond: number, burst: number): RateSetting => ({
   perSecond: integer(env, name, perSecond, 0, 1_000_000),

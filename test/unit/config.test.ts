@@ -1,0 +1,86 @@
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { testKeys } from '../support/keys.js';
+
+describe('loadConfig (ECB-SPEC §7)', () => {
+  let pem: string;
+  before(async () => {
+    pem = (await testKeys()).publicPem;
+  });
+  const minimal = (): Record<string, string> => ({ ECB_BACKEND_URL: 'http://backend.internal/ecb/', ECB_PUBLIC_KEY: pem });
+
+  const failure = (env: Record<string, string>): ConfigError => {
+    try {
+      loadConfig(env);
+    } catch (error) {
+      expect(error).to.be.instanceOf(ConfigError);
+      return error as ConfigError;
+    }
+    return expect.fail('expected a ConfigError');
+  };
+
+  it('applies the spec defaults', () => {
+    const config = loadConfig(minimal());
+    expect(config).to.include({
+      port: 8080,
+      host: '0.0.0.0',
+      backendUrl: 'http://backend.internal/ecb',
+      blockNonMembers: true,
+      backendTimeoutMs: 5000,
+      maxMessageBytes: 65536,
+      logLevel: 'info',
+      backendClient: 'undici',
+      redisChannelPrefix: 'ecb',
+    });
+    expect(config.corsOrigins).to.deep.equal([]);
+    expect(config.redisUrl).to.equal(undefined);
+  });
+
+  it('accepts ECB_PUBLIC_KEY with \\n escapes', () => {
+    const config = loadConfig({ ...minimal(), ECB_PUBLIC_KEY: pem.replace(/\n/g, '\\n') });
+    expect(config.keys).to.deep.equal({ kind: 'pem', pem: pem.trim() + '\n' });
+  });
+
+  it('decodes flags, numbers, words and URLs', () => {
+    const config = loadConfig({
+      ...minimal(),
+      ECB_BLOCK_NON_MEMBERS: 'off',
+      ECB_PORT: '0',
+      ECB_LOG_LEVEL: 'DEBUG',
+      ECB_BACKEND_CLIENT: 'ky',
+      ECB_REDIS_URL: 'redis://127.0.0.1:6379',
+      ECB_CORS_ORIGINS: 'https://chat.example.com, http://localhost:3000',
+    });
+    expect(config).to.include({ blockNonMembers: false, port: 0, logLevel: 'debug', backendClient: 'ky', redisUrl: 'redis://127.0.0.1:6379' });
+    expect(config.corsOrigins).to.deep.equal(['https://chat.example.com', 'http://localhost:3000']);
+  });
+
+  const cases: Array<[string, Record<string, string>]> = [
+    ['ECB_BACKEND_URL', { ECB_BACKEND_URL: '' }],
+    ['ECB_BACKEND_URL', { ECB_BACKEND_URL: 'ftp://backend' }],
+    ['ECB_PORT', { ECB_PORT: '65536' }],
+    ['ECB_PORT', { ECB_PORT: '80.5' }],
+    ['ECB_BLOCK_NON_MEMBERS', { ECB_BLOCK_NON_MEMBERS: 'maybe' }],
+    ['ECB_BACKEND_TIMEOUT_MS', { ECB_BACKEND_TIMEOUT_MS: '0' }],
+    ['ECB_MAX_MESSAGE_BYTES', { ECB_MAX_MESSAGE_BYTES: 'lots' }],
+    ['ECB_LOG_LEVEL', { ECB_LOG_LEVEL: 'loud' }],
+    ['ECB_BACKEND_CLIENT', { ECB_BACKEND_CLIENT: 'fetch' }],
+    ['ECB_REDIS_URL', { ECB_REDIS_URL: 'http://127.0.0.1:6379' }],
+    ['ECB_REDIS_CHANNEL_PREFIX', { ECB_REDIS_CHANNEL_PREFIX: 'has space' }],
+    ['ECB_CORS_ORIGINS', { ECB_CORS_ORIGINS: 'https://chat.example.com/path' }],
+    ['ECB_PUBLIC_KEY', { ECB_PUBLIC_KEY: 'not a key' }],
+  ];
+  for (const [variable, env] of cases) {
+    it(`stops with one line naming ${variable} for ${JSON.stringify(env)}`, () => {
+      const error = failure({ ...minimal(), ...env });
+      expect(error.variable).to.equal(variable);
+      expect(error.message.split('\n')).to.have.length(1);
+      expect(error.message.startsWith(`${variable}: `)).to.equal(true);
+    });
+  }
+
+  it('wants exactly one key source', () => {
+    expect(failure({ ECB_BACKEND_URL: 'http://b' }).message).to.contain('exactly one');
+    expect(failure({ ...minimal(), ECB_JWKS_URL: 'https://keys.example.com/jwks.json' }).message).to.contain('only one');
+  });
+});
