@@ -61,14 +61,16 @@ export const createReferenceBackend = (options: ReferenceBackendOptions): Refere
   });
   const store = options.store ?? new InMemoryStore(options.seed === false ? undefined : seedContents(now()));
   const operations = new ChatOperations(store, tokens, now);
+  const app = new Koa();
+  // The routes are the backend kit's router; it answers 500 itself, and hands the error to the app's 'error' event.
   const routes = referenceRoutes({
     operations,
     tokens,
     store,
+    onError: (error) => app.emit('error', error),
     ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
   });
 
-  const app = new Koa();
   app.use(jsonErrors());
   app.use(requireApiKey(options.apiKey));
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: REQUEST_BODY_LIMIT }));

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import { accessTo, isContactOf, newThreadData, roleOf } from './access.js';
 import { badRequest, forbidden, notFound, unauthorized, type Failure } from './failures.js';
-import { Idempotency } from './idempotency.js';
 import { validateNewMessage } from './messages.js';
 import type { AddThreadMessageRequest, CreateThreadRequest, GetThreadRequest, NewMessageBody } from './requests.js';
 import type { Store, StoredThread, UnstampedMessage, User } from './store.js';
@@ -21,7 +20,6 @@ type Result<T> = Promise<E.Either<Failure, T>>;
  */
 export class ChatOperations {
   private readonly view: (thread: StoredThread) => Promise<ThreadView>;
-  private readonly idempotency: Idempotency;
 
   constructor(
     private readonly store: Store,
@@ -31,7 +29,6 @@ export class ChatOperations {
     private readonly newId: () => string = randomUUID,
   ) {
     this.view = viewThread(store, tokens);
-    this.idempotency = new Idempotency(store);
   }
 
   /** Access tokens are opaque to ECB; here each user simply has one. */
@@ -56,25 +53,21 @@ export class ChatOperations {
   }
 
   /**
-   * A new thread of `memberIds` and the caller, with its first message. A
-   * repeated `idempotencyKey` (the Idempotency-Key header, or else the
-   * clientMessageId) answers the original result and creates nothing.
+   * A new thread of `memberIds` and the caller, with its first message.
+   * Repeats (Idempotency-Key) are caught before this, by the kit's router.
    */
-  async createThread(caller: User, request: CreateThreadRequest, idempotencyKey?: string): Result<ThreadAndMessages> {
+  async createThread(caller: User, request: CreateThreadRequest): Result<ThreadAndMessages> {
     const message = validateNewMessage(request.message);
     if (E.isLeft(message)) return message;
-    const scope = { userId: caller.userId, key: idempotencyKey, request: 'createThread' };
-    return this.idempotency.run(scope, async () => {
-      const memberIds = await this.memberIdsFor(caller, request.memberIds);
-      if (E.isLeft(memberIds)) return memberIds;
-      const data = newThreadData(caller);
-      const created = await this.store.createThread(
-        { threadId: this.newId(), memberIds: memberIds.right, ...(data === undefined ? {} : { data }) },
-        this.unstamped(caller, message.right),
-        this.now(),
-      );
-      return E.right({ thread: await this.view(created.thread), messages: [created.message] });
-    });
+    const memberIds = await this.memberIdsFor(caller, request.memberIds);
+    if (E.isLeft(memberIds)) return memberIds;
+    const data = newThreadData(caller);
+    const created = await this.store.createThread(
+      { threadId: this.newId(), memberIds: memberIds.right, ...(data === undefined ? {} : { data }) },
+      this.unstamped(caller, message.right),
+      this.now(),
+    );
+    return E.right({ thread: await this.view(created.thread), messages: [created.message] });
   }
 
   /** The thread and its messages in creation order; with `since`, only later ones. */
@@ -88,27 +81,20 @@ export class ChatOperations {
 
   /**
    * Stores a message; an agent writing to a support thread joins it first.
-   * A repeated `idempotencyKey` answers the original result and stores nothing.
+   * Repeats (Idempotency-Key) are caught before this, by the kit's router.
    */
-  async addThreadMessage(
-    caller: User,
-    request: AddThreadMessageRequest,
-    idempotencyKey?: string,
-  ): Result<ThreadAndMessages> {
+  async addThreadMessage(caller: User, request: AddThreadMessageRequest): Result<ThreadAndMessages> {
     const message = validateNewMessage(request.message);
     if (E.isLeft(message)) return message;
     const { threadId } = request;
-    const scope = { userId: caller.userId, key: idempotencyKey, request: `addThreadMessage:${threadId}` };
-    return this.idempotency.run(scope, async () => {
-      const thread = await this.store.findThread(threadId);
-      if (thread === undefined) return E.left(notFound('no such thread'));
-      const access = accessTo(caller, thread);
-      if (access === 'none') return E.left(forbidden('you may not write to this thread'));
-      if (access === 'join') await this.store.addMember(threadId, caller.userId);
-      const appended = await this.store.appendMessage(threadId, this.unstamped(caller, message.right), this.now());
-      if (appended === undefined) return E.left(notFound('no such thread'));
-      return E.right({ thread: await this.view(appended.thread), messages: [appended.message] });
-    });
+    const thread = await this.store.findThread(threadId);
+    if (thread === undefined) return E.left(notFound('no such thread'));
+    const access = accessTo(caller, thread);
+    if (access === 'none') return E.left(forbidden('you may not write to this thread'));
+    if (access === 'join') await this.store.addMember(threadId, caller.userId);
+    const appended = await this.store.appendMessage(threadId, this.unstamped(caller, message.right), this.now());
+    if (appended === undefined) return E.left(notFound('no such thread'));
+    return E.right({ thread: await this.view(appended.thread), messages: [appended.message] });
   }
 
   // Only the fields a message has: io-ts lets unknown extra fields through.

@@ -1,103 +1,64 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import * as E from 'fp-ts/lib/Either.js';
-import type * as t from 'io-ts/lib/index.js';
-import type Koa from 'koa';
-import { authenticateUser, requireSameUser } from './authentication.js';
+import { ContractError } from '../backend-kit/contract-error.js';
+import type { ContractHandlers } from '../backend-kit/contract-handlers.js';
+import { createContractRouter } from '../backend-kit/contract-router.js';
+import type { IdempotencyStore } from '../backend-kit/idempotency.js';
 import type { ChatOperations } from './chat-operations.js';
-import { badRequest, type Failure } from './failures.js';
-import { send } from './http-edge.js';
-import {
-  AddThreadMessageRequest,
-  CreateThreadRequest,
-  decodeRequest,
-  GetThreadRequest,
-  GetUserTokenRequest,
-  ListRequest,
-} from './requests.js';
+import type { Failure } from './failures.js';
 import type { Store, User } from './store.js';
 import type { ReferenceTokens } from './tokens.js';
 
-/** Idempotency keys are client message ids (UUIDs); anything much longer is not one. */
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+export { MAX_IDEMPOTENCY_KEY_LENGTH } from '../backend-kit/contract-core.js';
 
 /**
  * The six operations of the backend contract, each `POST /<operation>`
- * with a JSON body (ECB-SPEC §6). Every route but getUserToken reads the
- * same way: authenticate the forwarded user token, decode the body, check
- * its `user` is the token's user, run the operation, write the result.
+ * (ECB-SPEC §6): the backend kit's router, fed by ChatOperations. The kit
+ * checks the forwarded user token, decodes the body, checks its `user`,
+ * makes the writes idempotent and writes the answer; this file only says
+ * who the token's user is and where idempotency records are kept.
  */
 export const referenceRoutes = (deps: {
   readonly operations: ChatOperations;
   readonly tokens: ReferenceTokens;
   readonly store: Store;
   readonly prefix?: string;
+  /** Hears unexpected exceptions (answered 500). */
+  readonly onError?: (error: unknown) => void;
 }): Router => {
-  const { operations } = deps;
-  const asUser = asAuthenticatedUser(deps.tokens, deps.store);
-  const router = new Router(deps.prefix === undefined ? {} : { prefix: deps.prefix });
-
-  router.post('/getUserToken', async (ctx) => {
-    const request = decodeRequest(GetUserTokenRequest, ctx.request.body);
-    send(ctx, E.isLeft(request) ? request : await operations.getUserToken(request.right.accessToken));
+  const { operations, tokens, store } = deps;
+  const kit = createContractRouter<User>(handlersOf(operations), {
+    authenticate: async (token) => {
+      const verified = await tokens.verifyUserToken(token);
+      if (E.isLeft(verified)) return toContractError(verified.left);
+      // A valid token for a user the store does not know (deleted since) is refused too.
+      return (await store.findUser(verified.right.userId)) ?? ContractError.unauthorized('unknown user');
+    },
+    idempotencyStore: idempotencyIn(store),
+    ...(deps.prefix === undefined ? {} : { prefix: deps.prefix }),
+    ...(deps.onError === undefined ? {} : { onError: deps.onError }),
   });
-  router.post(
-    '/getContacts',
-    asUser(ListRequest, (caller) => operations.getContacts(caller)),
-  );
-  router.post(
-    '/getThreads',
-    asUser(ListRequest, (caller) => operations.getThreads(caller)),
-  );
-  router.post(
-    '/createThread',
-    asUser(CreateThreadRequest, (caller, request, key) => operations.createThread(caller, request, key)),
-  );
-  router.post(
-    '/getThread',
-    asUser(GetThreadRequest, (caller, request) => operations.getThread(caller, request)),
-  );
-  router.post(
-    '/addThreadMessage',
-    asUser(AddThreadMessageRequest, (caller, request, key) => operations.addThreadMessage(caller, request, key)),
-  );
-  return router;
+  return kit.router;
 };
 
-type Operation<A> = (
-  caller: User,
-  request: A,
-  idempotencyKey: string | undefined,
-) => Promise<E.Either<Failure, unknown>>;
+const handlersOf = (operations: ChatOperations): ContractHandlers<User> => ({
+  getUserToken: (accessToken) => answer(operations.getUserToken(accessToken)),
+  getContacts: (caller) => answer(operations.getContacts(caller)),
+  getThreads: (caller) => answer(operations.getThreads(caller)),
+  createThread: (caller, request) => answer(operations.createThread(caller, request)),
+  getThread: (caller, request) => answer(operations.getThread(caller, request)),
+  addThreadMessage: (caller, request) => answer(operations.addThreadMessage(caller, request)),
+});
 
-const asAuthenticatedUser =
-  (tokens: ReferenceTokens, store: Store) =>
-  <A extends { readonly user: { readonly userId: string }; readonly clientMessageId?: string }>(
-    codec: t.Decoder<unknown, A>,
-    operation: Operation<A>,
-  ) =>
-  async (ctx: Koa.Context): Promise<void> => {
-    const caller = await authenticateUser(ctx.get('authorization'), tokens, store);
-    if (E.isLeft(caller)) return send(ctx, caller);
-    const request = decodeRequest(codec, ctx.request.body);
-    if (E.isLeft(request)) return send(ctx, request);
-    const sameUser = requireSameUser(caller.right, request.right.user);
-    if (E.isLeft(sameUser)) return send(ctx, sameUser);
-    const key = idempotencyKeyOf(ctx.get('idempotency-key'), request.right);
-    if (E.isLeft(key)) return send(ctx, key);
-    send(ctx, await operation(caller.right, request.right, key.right));
-  };
-
-/**
- * The write's idempotency key: the `Idempotency-Key` header, which ECB sends
- * whenever the client gave a clientMessageId, or else the body's clientMessageId.
- */
-const idempotencyKeyOf = (
-  header: string,
-  body: { readonly clientMessageId?: string },
-): E.Either<Failure, string | undefined> => {
-  const key = header !== '' ? header : body.clientMessageId;
-  if (key === undefined || key === '') return E.right(undefined);
-  return key.length > MAX_IDEMPOTENCY_KEY_LENGTH
-    ? E.left(badRequest(`Idempotency-Key may have at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`))
-    : E.right(key);
+const answer = async <T>(result: Promise<E.Either<Failure, T>>): Promise<T | ContractError> => {
+  const settled = await result;
+  return E.isRight(settled) ? settled.right : toContractError(settled.left);
 };
+
+const toContractError = (failure: Failure): ContractError => new ContractError(failure.code, failure.message);
+
+/** The Store keeps idempotency records, so a SQLite or Postgres store keeps them across restarts. */
+const idempotencyIn = (store: Store): IdempotencyStore => ({
+  find: (userId, key) => store.findIdempotencyRecord(userId, key),
+  save: (userId, key, record) => store.saveIdempotencyRecord(userId, key, record),
+});
