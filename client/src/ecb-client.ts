@@ -185,11 +185,20 @@ export class EcbClient {
     this.hub.clear();
   }
 
-  /** After every (re)connection: settle the message whose ack was lost, then catch the open threads up. */
+  /**
+   * After every (re)connection: settle the message whose ack was lost, then
+   * catch the open threads up, holding new sends back meanwhile so that none
+   * of this client's own messages can appear in the catch-up unrecognised.
+   */
   private async recover(): Promise<void> {
-    await this.outbox.afterLostAnswerRetried();
-    const threadIds = await this.threads.recoverAll();
-    if (threadIds !== undefined && !this.lifetime.signal.aborted) this.hub.emit('recovered', { threadIds });
+    const release = this.outbox.hold();
+    try {
+      await this.outbox.afterLostAnswerRetried();
+      const threadIds = await this.threads.recoverAll();
+      if (threadIds !== undefined && !this.lifetime.signal.aborted) this.hub.emit('recovered', { threadIds });
+    } finally {
+      release();
+    }
   }
 
   private listenToPushes(socket: Socket): void {

@@ -40,6 +40,8 @@ export class Outbox {
   /** The head was sent and its answer lost: it may already be stored. */
   private answerLost = false;
   private lostWaiters: Array<() => void> = [];
+  private holds = 0;
+  private holdWaiters: Array<() => void> = [];
 
   constructor(
     private readonly requester: Requester,
@@ -87,10 +89,34 @@ export class Outbox {
     return new Promise((resolve) => this.lostWaiters.push(resolve));
   }
 
+  /**
+   * Holds back new sends (all but a head whose answer was lost) until the
+   * returned release is called: while threads are caught up after a
+   * reconnection, a message stored meanwhile could otherwise show up in the
+   * catch-up before its own ack, and be taken for someone else's.
+   */
+  hold(): () => void {
+    this.holds += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds -= 1;
+      if (this.holds === 0) {
+        const waiters = this.holdWaiters;
+        this.holdWaiters = [];
+        for (const wake of waiters) wake();
+      }
+    };
+  }
+
   /** Rejects every waiting message with `error`. */
   close(error: EcbClientError): void {
     for (const entry of this.queue.splice(0)) entry.reject(error);
     this.setAnswerLost(false);
+    const waiters = this.holdWaiters;
+    this.holdWaiters = [];
+    for (const wake of waiters) wake();
   }
 
   private async pump(): Promise<void> {
@@ -117,6 +143,10 @@ export class Outbox {
         if (this.lifetime.aborted) return;
         const final = error instanceof EcbClientError && error.code !== 'DISCONNECTED';
         return this.settle(entry, final ? (error as EcbClientError) : (entry.lastError ?? (error as EcbClientError)));
+      }
+      if (this.holds > 0 && !this.answerLost) {
+        await new Promise<void>((resolve) => this.holdWaiters.push(resolve));
+        continue;
       }
       const outcome = await this.requester.attempt<ThreadAndMessages>(
         'sendMessage',
