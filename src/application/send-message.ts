@@ -1,5 +1,4 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { backendError, type EcbError } from '../domain/errors.js';
 import { isTyping, storedMessage, validateOutgoingMessage } from '../domain/message.js';
@@ -38,45 +37,39 @@ export class SendMessage {
     this.authorize = authorizeThread(tokens, policy);
   }
 
+  // the hot path of ECB: plain awaits rather than a pipe of chains, each of which costs a promise hop
   execute(actor: Actor, input: SendMessageInput): TE.TaskEither<EcbError, SendMessageResult> {
-    return pipe(
-      TE.fromEither(validateOutgoingMessage(this.policy.maxMessageBytes)(input.message)),
-      TE.chain(() => this.authorize({ userId: actor.caller.user.userId, ...input })),
-      TE.chain((grant): TE.TaskEither<EcbError, SendMessageResult> =>
-        isTyping(input.message) ? this.signalTyping(actor, grant, input) : this.store(actor, grant, input),
-      ),
-    );
+    const valid = validateOutgoingMessage(this.policy.maxMessageBytes)(input.message);
+    return async () => {
+      if (E.isLeft(valid)) return valid;
+      const grant = await this.authorize({
+        userId: actor.caller.user.userId,
+        threadToken: input.threadToken,
+        threadId: input.threadId,
+      })();
+      if (E.isLeft(grant)) return grant;
+      return isTyping(input.message) ? this.signalTyping(actor, grant.right, input) : this.store(actor, grant.right, input);
+    };
   }
 
-  private signalTyping(
-    actor: Actor,
-    grant: ThreadGrant,
-    input: SendMessageInput,
-  ): TE.TaskEither<EcbError, Record<string, never>> {
+  private signalTyping(actor: Actor, grant: ThreadGrant, input: SendMessageInput): E.Either<EcbError, Record<string, never>> {
     const typing = { userId: actor.caller.user.userId, isTyping: input.message.data === true };
     this.push.pushTyping(grant.threadId, typing, actor.subscriber);
-    return TE.right({});
+    return E.right({});
   }
 
-  private store(
-    actor: Actor,
-    grant: ThreadGrant,
-    input: SendMessageInput,
-  ): TE.TaskEither<EcbError, ThreadAndMessages> {
-    return pipe(
-      this.backend.addThreadMessage(actor.caller, {
-        threadId: grant.threadId,
-        message: input.message,
-        clientMessageId: input.clientMessageId,
-      }),
-      TE.chainEitherK(({ thread, messages }) => {
-        const stored = storedMessage(messages);
-        return stored === undefined
-          ? E.left(backendError('the backend answered a stored message with no message'))
-          : E.right({ thread, messages: [stored] });
-      }),
-      TE.tapIO((sent) => () => this.deliver(actor, sent)),
-    );
+  private async store(actor: Actor, grant: ThreadGrant, input: SendMessageInput): Promise<E.Either<EcbError, ThreadAndMessages>> {
+    const answer = await this.backend.addThreadMessage(actor.caller, {
+      threadId: grant.threadId,
+      message: input.message,
+      clientMessageId: input.clientMessageId,
+    })();
+    if (E.isLeft(answer)) return answer;
+    const stored = storedMessage(answer.right.messages);
+    if (stored === undefined) return E.left(backendError('the backend answered a stored message with no message'));
+    const sent = { thread: answer.right.thread, messages: [stored] };
+    this.deliver(actor, sent);
+    return E.right(sent);
   }
 
   private deliver(actor: Actor, sent: ThreadAndMessages): void {

@@ -172,10 +172,7 @@ export class HttpBackendGateway implements BackendGateway {
       if (!(await pause(wait, deadline))) break;
       result = await this.attempt(call, deadline);
     }
-    return pipe(
-      result,
-      E.mapLeft((failure) => failure.error),
-    );
+    return E.isLeft(result) ? E.left(result.left.error) : result;
   }
 
   private async attempt<A>(call: BackendCall<A>, deadline: AbortSignal): Promise<Attempt<A>> {
@@ -202,18 +199,21 @@ export class HttpBackendGateway implements BackendGateway {
   }
 
   private decode<A>(call: BackendCall<A>, text: string): Attempt<A> {
-    const parsed = parseJson(text);
-    if (E.isLeft(parsed)) return invalidAnswer(call, 'the backend answer is not JSON');
-    return pipe(
-      call.decode(parsed.right),
-      E.mapLeft((errors) => ({
-        error: backendError(`the backend answer to ${call.operation} does not match the contract`, {
-          operation: call.operation,
-          mismatches: mismatches(errors),
-        }),
-        retryable: false,
-      })),
-    );
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text) as unknown;
+    } catch {
+      return invalidAnswer(call, 'the backend answer is not JSON');
+    }
+    const decoded = call.decode(parsed);
+    if (E.isRight(decoded)) return decoded;
+    return E.left({
+      error: backendError(`the backend answer to ${call.operation} does not match the contract`, {
+        operation: call.operation,
+        mismatches: mismatches(decoded.left),
+      }),
+      retryable: false,
+    });
   }
 
   private observe(operation: BackendOperation, result: E.Either<EcbError, unknown>, started: number): void {
