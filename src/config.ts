@@ -208,20 +208,20 @@ const abuseLimits = (env: Env): AbuseLimits => {
 const abuseLimitsUnchecked = (env: Env): AbuseLimits => ({
   rateLimits: {
     messages: {
-      perConnection: rate(env, 'ECB_RATE_MESSAGES_PER_CONNECTION', 20, 40),
-      perUser: rate(env, 'ECB_RATE_MESSAGES_PER_USER', 50, 100),
+      perConnection: rate(env, 'ECB_RATE_MESSAGES_PER_CONNECTION', 50, 200),
+      perUser: rate(env, 'ECB_RATE_MESSAGES_PER_USER', 100, 400),
     },
     typing: {
-      perConnection: rate(env, 'ECB_RATE_TYPING_PER_CONNECTION', 5, 10),
-      perUser: rate(env, 'ECB_RATE_TYPING_PER_USER', 10, 20),
+      perConnection: rate(env, 'ECB_RATE_TYPING_PER_CONNECTION', 10, 20),
+      perUser: rate(env, 'ECB_RATE_TYPING_PER_USER', 20, 40),
     },
     other: {
-      perConnection: rate(env, 'ECB_RATE_OTHER_PER_CONNECTION', 20, 40),
-      perUser: rate(env, 'ECB_RATE_OTHER_PER_USER', 50, 100),
+      perConnection: rate(env, 'ECB_RATE_OTHER_PER_CONNECTION', 50, 200),
+      perUser: rate(env, 'ECB_RATE_OTHER_PER_USER', 100, 400),
     },
-    restPerUser: rate(env, 'ECB_RATE_REST_PER_USER', 20, 40),
+    restPerUser: rate(env, 'ECB_RATE_REST_PER_USER', 100, 400),
   },
-  maxConnectionsPerUser: integer(env, 'ECB_MAX_CONNECTIONS_PER_USER', 20, 0, 1_000_000),
+  maxConnectionsPerUser: integer(env, 'ECB_MAX_CONNECTIONS_PER_USER', 50, 0, 1_000_000),
   maxHandshakeFailures: integer(env, 'ECB_MAX_HANDSHAKE_FAILURES', 5, 1, 1_000),
   httpHeadersTimeoutMs: integer(env, 'ECB_HTTP_HEADERS_TIMEOUT_MS', 15_000, 100, 600_000),
   httpRequestTimeoutMs: integer(env, 'ECB_HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
