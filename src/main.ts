@@ -1,4 +1,7 @@
+import { describeCause } from './adapters/observability/describe-cause.js';
+import type { Logger } from './adapters/observability/pino-logger.js';
 import { ConfigError, loadConfig, type EcbConfig } from './config.js';
+import { TOKENS } from './tokens.js';
 import { startEcb, type RunningEcb, type StartOptions } from './server.js';
 
 /**
@@ -17,7 +20,19 @@ export const main = async (env: NodeJS.ProcessEnv = process.env, options: StartO
     exitWith(`ecb: cannot listen on ${config.host}:${config.port} (${error.code ?? error.message})`),
   );
   stopOnSignals(running);
+  logUnhandledRejections(running.container.get<Logger>(TOKENS.Logger));
   return running;
+};
+
+/**
+ * The last line of defence: every adapter catches its own failures, so an
+ * unhandled rejection is a bug; it is logged (without its stack, which may
+ * quote a token) instead of taking every connection of the node down with it.
+ */
+export const logUnhandledRejections = (logger: Logger): void => {
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ cause: describeCause(reason) }, 'unhandled rejection (a bug: please report it)');
+  });
 };
 
 /** SIGTERM/SIGINT: graceful close, exit 0; a second signal exits at once. */

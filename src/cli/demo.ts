@@ -4,7 +4,9 @@ import { startReferenceBackend } from '../../reference-backend/app.js';
 import { accessTokenOf, SEED_USERS } from '../../reference-backend/seed.js';
 import type { Store } from '../../reference-backend/store.js';
 import { loadConfig } from '../config.js';
-import { stopOnSignals } from '../main.js';
+import type { Logger } from '../adapters/observability/pino-logger.js';
+import { logUnhandledRejections, stopOnSignals } from '../main.js';
+import { TOKENS } from '../tokens.js';
 import { startEcb, type RunningEcb } from '../server.js';
 import { demoWebMiddleware } from './demo-web-server.js';
 import { writeKeyPair } from './keygen.js';
@@ -93,5 +95,7 @@ export const startDemo = async (options: DemoOptions = {}): Promise<RunningDemo>
 };
 
 export const runDemo = async (options: DemoOptions = {}): Promise<void> => {
-  stopOnSignals(await startDemo(options));
+  const demo = await startDemo(options);
+  stopOnSignals(demo);
+  logUnhandledRejections(demo.ecb.container.get<Logger>(TOKENS.Logger));
 };
