@@ -32,10 +32,13 @@ const connect = (url, userToken) =>
     });
   });
 
+// `url` is one server's URL, or a function of the client's index (scaling:
+// clients spread over several nodes).
 const connectAll = async (url, tokens, batch = CONNECT_BATCH) => {
+  const urlOf = typeof url === 'function' ? url : () => url;
   const results = [];
   for (let i = 0; i < tokens.length; i += batch) {
-    results.push(...(await Promise.all(tokens.slice(i, i + batch).map((t) => connect(url, t)))));
+    results.push(...(await Promise.all(tokens.slice(i, i + batch).map((t, k) => connect(urlOf(i + k), t)))));
     if (i % 1000 === 0 && tokens.length > 1000) progress(`connected ${results.length}/${tokens.length}`);
   }
   const failed = results.filter((r) => r.socket === undefined);
@@ -50,6 +53,21 @@ const closeAll = async (sockets) => {
   for (const s of sockets) s?.close();
   await sleep(300);
 };
+
+/**
+ * CPU time of the processes under test: `serverPid` is one pid, or (scaling)
+ * an object of name → pid whose sum is the server figure; `extraPids`
+ * (name → pid, e.g. Redis) are reported apart and not summed in.
+ */
+const cpuSample = (serverPid, extraPids = {}) => {
+  const servers = typeof serverPid === 'number' ? { server: serverPid } : serverPid;
+  const by = {};
+  for (const [name, pid] of Object.entries({ ...servers, ...extraPids })) by[name] = cpuMicros(pid);
+  return { total: Object.keys(servers).reduce((sum, name) => sum + by[name], 0), by };
+};
+
+const rssOf = (serverPid) =>
+  typeof serverPid === 'number' ? rssBytes(serverPid) : Object.values(serverPid).reduce((sum, pid) => sum + rssBytes(pid), 0);
 
 const setBackendDelay = async (stubUrl, ms) => {
   await fetch(`${stubUrl}/__delay`, { method: 'POST', body: JSON.stringify({ ms }) });
@@ -113,7 +131,7 @@ const traffic = (clients, threadOf, expectedDeliveries, expectedThreads) => {
   };
 
   /** One phase: warm-up, a measured window, then a drain that checks every message. */
-  const phase = async ({ mode, rate, window: inFlight, senders, warmupMs, measureMs }, serverPid) => {
+  const phase = async ({ mode, rate, window: inFlight, senders, warmupMs, measureMs }, serverPid, extraPids) => {
     const firstSeq = nextSeq;
     const ackBase = { ...counters };
     sending = true;
@@ -137,10 +155,12 @@ const traffic = (clients, threadOf, expectedDeliveries, expectedThreads) => {
       }, 2);
     }
     await sleep(warmupMs);
-    const before = { ...counters, cpu: cpuMicros(serverPid), at: performance.now() };
+    const cpuBefore = cpuSample(serverPid, extraPids);
+    const before = { ...counters, cpu: cpuBefore.total, at: performance.now() };
     window = { from: before.at, to: Infinity, latencies: [] };
     await sleep(measureMs);
-    const after = { ...counters, cpu: cpuMicros(serverPid), at: performance.now() };
+    const cpuAfter = cpuSample(serverPid, extraPids);
+    const after = { ...counters, cpu: cpuAfter.total, at: performance.now() };
     window.to = after.at;
     sending = false;
     clearInterval(timer);
@@ -189,8 +209,13 @@ const traffic = (clients, threadOf, expectedDeliveries, expectedThreads) => {
         expectedThreadPushes: expectedThreads * (counters.acks - ackBase.acks),
       },
       ackErrors: { ...ackErrors },
-      serverRssBytes: rssBytes(serverPid),
+      serverRssBytes: rssOf(serverPid),
     };
+    if (typeof serverPid !== 'number' || extraPids !== undefined) {
+      result.cpuMicrosPerMessageBy = Object.fromEntries(
+        Object.keys(cpuAfter.by).map((name) => [name, msgs > 0 ? (cpuAfter.by[name] - cpuBefore.by[name]) / msgs : NaN]),
+      );
+    }
     window = undefined;
     return result;
   };
@@ -209,7 +234,7 @@ const runPhases = async (job, clients, threadOf, expectedDeliveries, expectedThr
   for (const p of job.phases) {
     progress(p.name);
     if (job.stubUrl !== undefined) await setBackendDelay(job.stubUrl, p.backendDelayMs ?? 0);
-    phases[p.name] = await t.phase(p, job.serverPid);
+    phases[p.name] = await t.phase(p, job.serverPid, job.extraPids);
   }
   if (job.stubUrl !== undefined) await setBackendDelay(job.stubUrl, 0);
   return phases;
@@ -219,7 +244,13 @@ const groups = {
   /** 1:1 chats: pairs of users, each pair a thread, both members sending. */
   async chat(job, fixture) {
     const users = fixture.users.slice(0, job.pairs * 2);
-    const clients = await connectAll(job.url, users.map((u) => u.token));
+    // scaling: `urls` are nodes; 'cross' puts the two members of a pair
+    // (users 2p, 2p+1) on different nodes, 'same' puts pair p on node p mod n
+    const urlOf =
+      job.urls === undefined
+        ? job.url
+        : (i) => job.urls[(job.placement === 'cross' ? i : i >> 1) % job.urls.length];
+    const clients = await connectAll(urlOf, users.map((u) => u.token));
     const threadOf = users.map((_, i) => fixture.threads[`c${i >> 1}`].threadToken);
     await joinAll(clients, threadOf);
     const senders = clients.map((_, i) => i);
