@@ -23,8 +23,6 @@ export interface RedisFanOutSettings {
   readonly closeTimeoutMs: number;
 }
 
-export const DEFAULT_CHANNEL_PREFIX = 'ecb';
-
 export const REDIS_FAN_OUT_DEFAULTS: Omit<RedisFanOutSettings, 'url' | 'channelPrefix'> = {
   reconnectMinDelayMs: 100,
   reconnectMaxDelayMs: 2_000,
