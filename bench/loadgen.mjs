@@ -77,8 +77,12 @@ const setBackendDelay = async (stubUrl, ms) => {
  * Message traffic on joined threads. `clients[i]` sends on `threadOf[i]`;
  * each message must reach `expected` other connections exactly once.
  */
-const traffic = (clients, threadOf, expectedDeliveries, expectedThreads) => {
+const traffic = (clients, threadOf, expectedDeliveries, expectedThreads, checkThreadState = false) => {
   const sentAt = [];
+  // the thread state check (large threads, whose `thread` events are conflated): after the
+  // drain, every member's latest `thread` event must carry the latest acked lastMessageTime
+  const latestAckedTime = new Map(); // threadToken -> highest lastMessageTime in an ack
+  const latestSeenTime = clients.map(() => -Infinity);
   const delivered = [];
   const acked = []; // 1 ok, 2 failed
   const counters = { acks: 0, failedAcks: 0, deliveries: 0, threads: 0, unknown: 0 };
@@ -100,10 +104,16 @@ const traffic = (clients, threadOf, expectedDeliveries, expectedThreads) => {
       window.latencies.push(performance.now() - sentAt[seq]);
     }
   };
-  for (const c of clients) {
+  clients.forEach((c, i) => {
     c.on('message', onMessage);
-    c.on('thread', () => (counters.threads += 1));
-  }
+    c.on('thread', (payload) => {
+      counters.threads += 1;
+      const time = payload?.thread?.lastMessageTime;
+      if (typeof time === 'number' && time > latestSeenTime[i]) latestSeenTime[i] = time;
+    });
+  });
+  const staleThreadStates = () =>
+    clients.filter((_, i) => latestSeenTime[i] < (latestAckedTime.get(threadOf[i]) ?? -Infinity)).length;
 
   const send = (index, onAck) => {
     const seq = nextSeq++;
@@ -119,6 +129,10 @@ const traffic = (clients, threadOf, expectedDeliveries, expectedThreads) => {
         if (answer?.ok === true) {
           acked[seq] = 1;
           counters.acks += 1;
+          const time = answer.data?.thread?.lastMessageTime;
+          if (typeof time === 'number' && time > (latestAckedTime.get(threadOf[index]) ?? -Infinity)) {
+            latestAckedTime.set(threadOf[index], time);
+          }
         } else {
           acked[seq] = 2;
           counters.failedAcks += 1;
@@ -177,6 +191,8 @@ const traffic = (clients, threadOf, expectedDeliveries, expectedThreads) => {
     };
     while (!settled() && performance.now() - drainStart < DRAIN_TIMEOUT_MS) await sleep(50);
     await sleep(200); // late duplicates would show up here
+    // a conflated `thread` event follows within its interval (ECB_THREAD_EVENT_INTERVAL_MS, 1 s by default)
+    while (checkThreadState && staleThreadStates() > 0 && performance.now() - drainStart < DRAIN_TIMEOUT_MS) await sleep(50);
     let lost = 0;
     let duplicated = 0;
     let unacked = 0;
@@ -206,6 +222,7 @@ const traffic = (clients, threadOf, expectedDeliveries, expectedThreads) => {
         failedAcks: counters.failedAcks - ackBase.failedAcks + unacked,
         unknownDeliveries: counters.unknown - ackBase.unknown,
         threadPushes: counters.threads - ackBase.threads,
+        staleThreadStates: checkThreadState ? staleThreadStates() : 0,
         expectedThreadPushes: expectedThreads * (counters.acks - ackBase.acks),
       },
       ackErrors: { ...ackErrors },
@@ -228,8 +245,8 @@ const joinAll = async (clients, threadOf) => {
   if (failed > 0) throw new Error(`${failed} getThread calls failed`);
 };
 
-const runPhases = async (job, clients, threadOf, expectedDeliveries, expectedThreads) => {
-  const t = traffic(clients, threadOf, expectedDeliveries, expectedThreads);
+const runPhases = async (job, clients, threadOf, expectedDeliveries, expectedThreads, checkThreadState) => {
+  const t = traffic(clients, threadOf, expectedDeliveries, expectedThreads, checkThreadState);
   const phases = {};
   for (const p of job.phases) {
     progress(p.name);
@@ -278,6 +295,7 @@ const groups = {
       threadOf,
       clients.length - 1,
       job.server === 'A' ? 0 : clients.length,
+      job.server !== 'A',
     );
     await closeAll(clients);
     return phases;

@@ -3,7 +3,9 @@
 //   B, the best pipeline: what ECB must do per message, written as lean as
 //      possible: RS256 verify (node:crypto) with a cache, one keep-alive POST
 //      on an undici Pool, ack, push the message to the thread room and the
-//      refreshed thread to every member's room.
+//      refreshed thread to every member's room (for threads of more than 50
+//      members at most one `thread` event per second, the latest, as ECB's
+//      default ECB_THREAD_EVENT_* settings do).
 // Usage: node relay-server.mjs A|B <backendUrl> <publicKeyFile>; prints "listening <port>".
 import { createPublicKey, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -61,6 +63,27 @@ if (mode === 'A') {
     return json;
   };
 
+  // the same conflation of large threads' `thread` events as ECB's defaults
+  const LARGE_THREAD_MEMBERS = 50;
+  const THREAD_EVENT_INTERVAL_MS = 1000;
+  const held = new Map(); // threadId -> latest thread not pushed yet, or null
+  const pushThreadNow = (thread) => io.to(thread.members.map((m) => `u:${m.userId}`)).emit('thread', { thread });
+  const endInterval = (threadId) => {
+    const thread = held.get(threadId);
+    held.delete(threadId);
+    if (thread) pushThreadNow(thread), startInterval(threadId);
+  };
+  const startInterval = (threadId) => {
+    held.set(threadId, null);
+    setTimeout(endInterval, THREAD_EVENT_INTERVAL_MS, threadId);
+  };
+  const pushThread = (thread) => {
+    if (thread.members.length <= LARGE_THREAD_MEMBERS) return pushThreadNow(thread);
+    if (!held.has(thread.threadId)) return pushThreadNow(thread), startInterval(thread.threadId);
+    const previous = held.get(thread.threadId);
+    if (!previous || thread.lastMessageTime >= previous.lastMessageTime) held.set(thread.threadId, thread);
+  };
+
   const threadFor = (socket, threadToken) => {
     const grant = verifyToken(threadToken);
     if (grant === undefined || !grant.memberIds.includes(socket.data.userId)) return undefined;
@@ -96,7 +119,7 @@ if (mode === 'A') {
           const stored = messages[messages.length - 1];
           ack({ ok: true, data: { thread, messages: [stored] } });
           socket.to(`t:${thread.threadId}`).emit('message', { threadId: thread.threadId, message: stored });
-          io.to(thread.members.map((m) => `u:${m.userId}`)).emit('thread', { thread });
+          pushThread(thread);
         },
         () => ack({ ok: false, error: { code: 'BACKEND_UNAVAILABLE' } }),
       );

@@ -14,6 +14,7 @@ import { runLoad, startEcb, startRelay, startStub } from './lib/servers.mjs';
 import { newKeys, signJwt, userId } from './lib/tokens.mjs';
 import { evaluate, printTable } from './lib/report.mjs';
 import { median } from './lib/stats.mjs';
+import { plotLatency } from './plot.mjs';
 import { runScaling } from './scaling.mjs';
 
 const args = process.argv.slice(2);
@@ -189,6 +190,8 @@ const main = async () => {
   writeFileSync(out, `${JSON.stringify(summary, null, 2)}\n`);
   printTable(summary);
   log(`\n${clock()} JSON summary: ${out}`);
+  const plotted = plotLatency(summary, out.replace(/\.json$/, '') + '-latency.svg');
+  if (plotted.length > 0) log(`${clock()} latency plot: ${out.replace(/\.json$/, '')}-latency.svg`);
   const shedding = sheddingFor(runs);
   if (shedding.length > 0) log(`Load shed with retryable errors (overload, not an integrity failure):\n  ${shedding.join('\n  ')}`);
   if (checks.length > 0) log(`CHECK FAILED:\n  ${checks.join('\n  ')}`);
@@ -236,6 +239,7 @@ const checkRun = (run) => {
       .reduce((sum, [, n]) => sum + n, 0);
     if (c.failedAcks > shed) problems.push(`${c.failedAcks - shed} failed acks ${JSON.stringify(r.ackErrors)}`);
     if (c.unknownDeliveries > 0) problems.push(`${c.unknownDeliveries} unknown deliveries`);
+    if (c.staleThreadStates > 0) problems.push(`${c.staleThreadStates} members without the latest thread`);
     return problems.length ? [`${run.server} "${name}" round ${run.round + 1}: ${problems.join(', ')}`] : [];
   });
 };

@@ -58,6 +58,19 @@ export interface EcbConfig {
   readonly httpHeadersTimeoutMs: number;
   readonly httpRequestTimeoutMs: number;
   readonly httpKeepAliveTimeoutMs: number;
+  /** How `thread` events of large threads are conflated (ECB_THREAD_EVENT_*). */
+  readonly threadEvents: ThreadEventSettings;
+}
+
+/**
+ * `thread` events are state: a client needs only a thread's latest version.
+ * For a thread with more than `largeThreadMembers` members, ECB pushes the
+ * first change at once and then at most one `thread` event (the latest
+ * version) per `intervalMs`; 0 pushes every change.
+ */
+export interface ThreadEventSettings {
+  readonly largeThreadMembers: number;
+  readonly intervalMs: number;
 }
 
 /** A token bucket: `perSecond` refill (0 = unlimited), `burst` capacity. */
@@ -247,6 +260,16 @@ const backendGuards = (env: Env): BackendGuards => ({
 /** The defaults of the backend guards, for callers that build an EcbConfig by hand (tests). */
 export const DEFAULT_BACKEND_GUARDS: BackendGuards = backendGuards({});
 
+const threadEvents = (env: Env): Pick<EcbConfig, 'threadEvents'> => ({
+  threadEvents: {
+    largeThreadMembers: integer(env, 'ECB_THREAD_EVENT_LARGE_THREAD_MEMBERS', 50, 0, 1_000_000),
+    intervalMs: integer(env, 'ECB_THREAD_EVENT_INTERVAL_MS', 1_000, 0, 60_000),
+  },
+});
+
+/** The default conflation of `thread` events, for callers that build an EcbConfig by hand (tests). */
+export const DEFAULT_THREAD_EVENTS: Pick<EcbConfig, 'threadEvents'> = threadEvents({});
+
 /**
  * Reads ECB's settings from the environment (ECB-SPEC §7). Throws a
  * ConfigError naming the first bad or missing setting.
@@ -280,5 +303,6 @@ export const loadConfig = (env: Env = process.env): EcbConfig => {
     shutdownTimeoutMs: integer(env, 'ECB_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     ...backendGuards(env),
     ...abuseLimits(env),
+    ...threadEvents(env),
   };
 };

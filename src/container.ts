@@ -33,6 +33,7 @@ import { SocketIoClientEvents } from './adapters/socket/socket-io-client-events.
 import { SocketIoHub } from './adapters/socket/socket-io-hub.js';
 import { RedisFanOut } from './adapters/socket/redis-fan-out.js';
 import { redisSettingsOf } from './adapters/socket/redis-settings.js';
+import { ConflatingPushChannel } from './adapters/socket/conflating-push-channel.js';
 import { SocketIoPushChannel } from './adapters/socket/socket-io-push-channel.js';
 import { SystemClock } from './adapters/system-clock.js';
 import type { EcbConfig } from './config.js';
@@ -71,7 +72,11 @@ export const buildContainer = (config: EcbConfig, overrides: Overrides = {}): Co
   container.bind(BackendCircuit).toConstantValue(new BackendCircuit(config));
   container.bind<BackendGateway>(TOKENS.BackendGateway).to(HttpBackendGateway);
   container.bind(TOKENS.SocketServer).to(SocketIoHub);
-  container.bind<PushChannel>(TOKENS.PushChannel).to(SocketIoPushChannel);
+  container.bind(SocketIoPushChannel).toSelf();
+  // `thread` events of large threads are conflated (docs/scaling.md#large-threads); server.ts flushes it on close
+  container
+    .bind<PushChannel>(TOKENS.PushChannel)
+    .toDynamicValue((ctx) => new ConflatingPushChannel(ctx.get(SocketIoPushChannel), config.threadEvents));
   // multi-node push (ECB-SPEC §9): only with a Redis URL; server.ts starts and closes it
   const redisUrl = config.redisUrl;
   if (redisUrl !== undefined) {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Container } from 'inversify';
 import type Koa from 'koa';
 import type { BackendGateway } from './application/ports/backend-gateway.js';
+import type { PushChannel } from './application/ports/push-channel.js';
 import { BackendCircuit, CIRCUIT_GAUGE_VALUE } from './adapters/backend/backend-circuit.js';
 import { createKoaApp } from './adapters/http/koa-app.js';
 import { KoaClientApi } from './adapters/http/koa-client-api.js';
@@ -125,6 +126,8 @@ export const startEcb = async (config: EcbConfig, options: StartOptions = {}): P
       httpServer.closeIdleConnections();
       const finished = await inFlight.waitIdle(config.shutdownTimeoutMs);
       if (!finished) logger.warn({ inFlight: inFlight.size }, 'shutdown bound reached with operations in flight');
+      // held `thread` events of large threads go out before the sockets close
+      await closeQuietly(container.get<PushChannel>(TOKENS.PushChannel));
       await new Promise<void>((resolve) => {
         void hub.io.close(() => resolve());
       });

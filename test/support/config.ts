@@ -1,4 +1,4 @@
-import { DEFAULT_ABUSE_LIMITS, DEFAULT_BACKEND_GUARDS, type EcbConfig } from '../../src/config.js';
+import { DEFAULT_ABUSE_LIMITS, DEFAULT_BACKEND_GUARDS, DEFAULT_THREAD_EVENTS, type EcbConfig } from '../../src/config.js';
 import { testKeys } from './keys.js';
 
 /**
@@ -30,5 +30,6 @@ export const aConfig = async (overrides: Partial<EcbConfig> = {}): Promise<EcbCo
   shutdownTimeoutMs: 10_000,
   ...DEFAULT_BACKEND_GUARDS,
   ...DEFAULT_ABUSE_LIMITS,
+  ...DEFAULT_THREAD_EVENTS,
   ...overrides,
 });

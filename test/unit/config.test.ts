@@ -55,6 +55,12 @@ describe('loadConfig (ECB-SPEC §7)', () => {
     expect(config.corsOrigins).to.deep.equal(['https://chat.example.com', 'http://localhost:3000']);
   });
 
+  it('conflates thread events of threads over 50 members, once a second, unless told otherwise', () => {
+    expect(loadConfig(minimal()).threadEvents).to.deep.equal({ largeThreadMembers: 50, intervalMs: 1_000 });
+    const config = loadConfig({ ...minimal(), ECB_THREAD_EVENT_LARGE_THREAD_MEMBERS: '200', ECB_THREAD_EVENT_INTERVAL_MS: '0' });
+    expect(config.threadEvents).to.deep.equal({ largeThreadMembers: 200, intervalMs: 0 });
+  });
+
   const cases: Array<[string, Record<string, string>]> = [
     ['ECB_BACKEND_URL', { ECB_BACKEND_URL: '' }],
     ['ECB_BACKEND_URL', { ECB_BACKEND_URL: 'ftp://backend' }],
@@ -69,6 +75,8 @@ describe('loadConfig (ECB-SPEC §7)', () => {
     ['ECB_REDIS_CHANNEL_PREFIX', { ECB_REDIS_CHANNEL_PREFIX: 'has space' }],
     ['ECB_CORS_ORIGINS', { ECB_CORS_ORIGINS: 'https://chat.example.com/path' }],
     ['ECB_PUBLIC_KEY', { ECB_PUBLIC_KEY: 'not a key' }],
+    ['ECB_THREAD_EVENT_INTERVAL_MS', { ECB_THREAD_EVENT_INTERVAL_MS: '60001' }],
+    ['ECB_THREAD_EVENT_LARGE_THREAD_MEMBERS', { ECB_THREAD_EVENT_LARGE_THREAD_MEMBERS: '-1' }],
   ];
   for (const [variable, env] of cases) {
     it(`stops with one line naming ${variable} for ${JSON.stringify(env)}`, () => {

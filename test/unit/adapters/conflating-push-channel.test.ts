@@ -1,0 +1,119 @@
+import { expect } from 'chai';
+import * as sinon from 'sinon';
+import { ConflatingPushChannel } from '../../../src/adapters/socket/conflating-push-channel.js';
+import type { Thread } from '../../../src/domain/thread.js';
+import { aMessage, aThread } from '../../support/builders.js';
+import { RecordingPushChannel } from '../../support/recording-push-channel.js';
+
+const members = (n: number, prefix = 'u'): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+const bigThread = (lastMessageTime: number, userIds = members(5)): Thread =>
+  aThread({ threadId: 'big', lastMessageTime, members: userIds.map((userId) => ({ userId })) });
+
+describe('ConflatingPushChannel', () => {
+  let clock: sinon.SinonFakeTimers;
+  let inner: RecordingPushChannel;
+  let push: ConflatingPushChannel;
+
+  beforeEach(() => {
+    clock = sinon.useFakeTimers();
+    inner = new RecordingPushChannel();
+    // threads of more than 3 members are large; one `thread` event per second for them
+    push = new ConflatingPushChannel(inner, { largeThreadMembers: 3, intervalMs: 1_000 });
+  });
+  afterEach(() => clock.restore());
+
+  const times = (): number[] => inner.threads.map((p) => p.thread.lastMessageTime);
+
+  it('pushes every change of a thread with at most largeThreadMembers members at once', () => {
+    const small = aThread({ threadId: 's', members: members(3).map((userId) => ({ userId })) });
+    for (let t = 1; t <= 4; t++) push.pushThread(members(3), { ...small, lastMessageTime: t });
+    expect(times()).to.deep.equal([1, 2, 3, 4]);
+  });
+
+  it('pushes the first change of a large thread at once and the latest of the rest when the interval ends', () => {
+    push.pushThread(members(5), bigThread(1));
+    expect(times()).to.deep.equal([1]);
+    push.pushThread(members(5), bigThread(2));
+    push.pushThread(members(5), bigThread(3));
+    clock.tick(999);
+    expect(times()).to.deep.equal([1]);
+    clock.tick(1);
+    expect(times()).to.deep.equal([1, 3]);
+    expect(inner.threads[1]?.userIds).to.deep.equal(members(5));
+  });
+
+  it('keeps at most one event per interval while changes keep coming, and never drops the last', () => {
+    for (let t = 1; t <= 50; t++) {
+      push.pushThread(members(5), bigThread(t));
+      clock.tick(100);
+    }
+    clock.tick(5_000);
+    expect(inner.threads.length).to.be.at.most(7);
+    expect(times().at(-1)).to.equal(50);
+    expect(times()).to.deep.equal([...times()].sort((a, b) => a - b));
+  });
+
+  it('pushes at once again after an interval with no change', () => {
+    push.pushThread(members(5), bigThread(1));
+    clock.tick(1_000);
+    clock.tick(1_000);
+    push.pushThread(members(5), bigThread(2));
+    expect(times()).to.deep.equal([1, 2]);
+  });
+
+  it('keeps the version with the latest lastMessageTime when changes arrive out of order', () => {
+    push.pushThread(members(5), bigThread(1));
+    push.pushThread(members(5), bigThread(9));
+    push.pushThread(members(5), bigThread(4));
+    clock.tick(1_000);
+    expect(times()).to.deep.equal([1, 9]);
+  });
+
+  it('never steps back to a version older than the one it pushed', () => {
+    push.pushThread(members(5), bigThread(5));
+    push.pushThread(members(5), bigThread(3));
+    clock.tick(1_000);
+    expect(times()).to.deep.equal([5]);
+    push.pushThread(members(5), bigThread(5));
+    clock.tick(1_000);
+    expect(times()).to.deep.equal([5, 5]);
+  });
+
+  it('sends a merged event to every user of every merged change (a member left meanwhile)', () => {
+    push.pushThread(members(5), bigThread(1));
+    push.pushThread(members(6), bigThread(2, members(6)));
+    push.pushThread(members(5), bigThread(3));
+    clock.tick(1_000);
+    expect(inner.threads[1]?.thread.lastMessageTime).to.equal(3);
+    expect([...(inner.threads[1]?.userIds ?? [])].sort()).to.deep.equal(members(6).sort());
+  });
+
+  it('conflates each thread on its own', () => {
+    push.pushThread(members(5), bigThread(1));
+    push.pushThread(members(5), { ...bigThread(1), threadId: 'other' });
+    expect(inner.threads.map((p) => p.thread.threadId)).to.deep.equal(['big', 'other']);
+  });
+
+  it('pushes every change when the interval is 0', () => {
+    push = new ConflatingPushChannel(inner, { largeThreadMembers: 3, intervalMs: 0 });
+    for (let t = 1; t <= 3; t++) push.pushThread(members(5), bigThread(t));
+    expect(times()).to.deep.equal([1, 2, 3]);
+  });
+
+  it('pushes what it holds on close, and nothing after', () => {
+    push.pushThread(members(5), bigThread(1));
+    push.pushThread(members(5), bigThread(2));
+    push.close();
+    expect(times()).to.deep.equal([1, 2]);
+    clock.tick(10_000);
+    expect(times()).to.deep.equal([1, 2]);
+  });
+
+  it('passes messages and typing through untouched', () => {
+    const message = aMessage();
+    push.pushMessage('big', message, 'sock-1');
+    push.pushTyping('big', { userId: 'u1', isTyping: true }, 'sock-1');
+    expect(inner.messages).to.deep.equal([{ threadId: 'big', message, except: 'sock-1' }]);
+    expect(inner.typing).to.deep.equal([{ threadId: 'big', userId: 'u1', isTyping: true, except: 'sock-1' }]);
+  });
+});
