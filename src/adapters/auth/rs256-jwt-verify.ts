@@ -15,8 +15,9 @@ import type { KeyLookup } from './key-lookup.js';
 /**
  * jose's `jwtVerify(token, keys, { algorithms: ['RS256'], ...claimOptions })`
  * with the one expensive step, the RSA signature check, done by node:crypto
- * with a `KeyObject` instead of WebCrypto (~3 times cheaper per token; a
- * handshake with a fresh token always pays it).
+ * with a `KeyObject` instead of WebCrypto: the signature step costs about a
+ * third, a whole cache-missing verification about half the CPU (ADR 0008),
+ * and a handshake with a fresh token always pays it.
  *
  * Everything else is jose's own code or a step-for-step copy of jose 6's
  * `verifyCompact` (dist/webapi/lib/jws_verify.js), in the same order and
@@ -26,7 +27,7 @@ import type { KeyLookup } from './key-lookup.js';
  * 1. three parts, each strictly base64url (jose: three parts; the caller
  *    already checks the alphabet, this repeats it so nothing here ever hands
  *    a lax decoder other characters);
- * 2. the protected header decoded by jose (`decodeProtectedHeader`: strict
+ * 2. the protected header decoded by jose (`decodeProtectedHeader`:
  *    base64url, fatal UTF-8, JSON, an object);
  * 3. `crit`: a non-empty array of non-empty strings naming only `b64`, which
  *    must then be present and boolean; anything else is refused;
@@ -77,8 +78,8 @@ export const rs256JwtVerify = async (
   return UnsecuredJWT.decode(`${CLAIMS_ONLY_HEADER}.${payload}.`, options).payload;
 };
 
-// Every part non-empty (an empty signature is `alg: none`), of the base64url alphabet only:
-// Buffer's and atob's decoders skip or tolerate other characters, jose's caller-facing rule does not.
+// Every part non-empty (an empty signature is `alg: none`) and of the base64url alphabet only:
+// jose's decoder (atob underneath on Node 20) skips whitespace and takes `=` padding, so nothing else may reach it.
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 const RSA_PKCS1_PADDING = nodeCrypto.constants.RSA_PKCS1_PADDING;
@@ -117,7 +118,7 @@ const b64Of = (header: JWSHeaderParameters): boolean => {
   return b64;
 };
 
-/** jose's base64url decoder (strict alphabet, no length of 4n+1), failing as jose fails. */
+/** jose's base64url decoder (refuses `+`, `/` and a length of 4n+1), failing as jose fails. */
 const decoded = (part: string, label: 'signature' | 'payload'): Uint8Array => {
   try {
     return base64url.decode(part);
