@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { inject, injectable } from 'inversify';
-import { errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { errors } from 'jose';
 import type { Clock } from '../../application/ports/clock.js';
 import type { TokenVerifier } from '../../application/ports/token-verifier.js';
 import type { EcbConfig } from '../../config.js';
@@ -17,11 +17,10 @@ import {
 import type { ThreadGrant } from '../../domain/thread.js';
 import type { UserIdentity } from '../../domain/user.js';
 import { TOKENS } from '../../tokens.js';
-import { KeysBroken, keyLookup, KeysUnavailable } from './key-lookup.js';
+import { KeysBroken, keyLookup, KeysUnavailable, type KeyLookup } from './key-lookup.js';
+import { rs256JwtVerify } from './rs256-jwt-verify.js';
 import { asServer, asThread, asUser, lifetimeProblem, ownClaims, type Claims } from './token-claims.js';
 
-/** The only algorithm ever accepted (ECB-SPEC §2). */
-const ALGORITHMS = ['RS256'];
 /** A server token may live at most this long, seconds, plus the clock tolerance (ECB-SPEC §2). */
 export const SERVER_TOKEN_MAX_LIFETIME_SECONDS = 300;
 
@@ -36,14 +35,15 @@ type Rejection =
 
 /**
  * The TokenVerifier on jose: RS256 only, with one PEM public key or a JWKS
- * URL (key chosen by `kid`). Header parameters that name keys (`jku`, `x5u`,
- * `jwk`, `x5c`) are never followed: the only key material is the configured
- * one. Oversized or ill-shaped tokens are refused before any decoding or
- * cryptography. Never throws; never rejects.
+ * URL (key chosen by `kid`); jose's rules throughout, the RSA signature itself
+ * checked by node:crypto (`rs256JwtVerify`, ADR 0008). Header parameters that
+ * name keys (`jku`, `x5u`, `jwk`, `x5c`) are never followed: the only key
+ * material is the configured one. Oversized or ill-shaped tokens are refused
+ * before any decoding or cryptography. Never throws; never rejects.
  */
 @injectable()
 export class JoseTokenVerifier implements TokenVerifier {
-  private readonly keys: JWTVerifyGetKey;
+  private readonly keys: KeyLookup;
 
   constructor(
     @inject(TOKENS.Config) private readonly config: EcbConfig,
@@ -87,8 +87,7 @@ export class JoseTokenVerifier implements TokenVerifier {
     const tolerance = this.config.clockToleranceSeconds;
     let claims: Claims;
     try {
-      const { payload } = await jwtVerify(token, this.keys, {
-        algorithms: ALGORITHMS,
+      const payload = await rs256JwtVerify(token, this.keys, {
         issuer: this.config.jwtIssuer,
         audience: this.config.jwtAudience,
         clockTolerance: tolerance,
@@ -144,7 +143,7 @@ const serverRefusal = (rejection: Rejection): EcbError =>
 const rejectionOf = (error: unknown): Rejection => {
   if (error instanceof KeysUnavailable) return { reason: 'keys-unavailable', cause: codeOf(error.cause) };
   if (error instanceof KeysBroken) return { reason: 'keys-broken', cause: codeOf(error.cause) };
-  // jose verified the signature before it looked at exp, so these claims are genuine
+  // the signature was verified before exp was looked at, so these claims are genuine
   if (error instanceof errors.JWTExpired) return { reason: 'expired', claims: ownClaims(error.payload) };
   return { reason: 'invalid', cause: codeOf(error) };
 };

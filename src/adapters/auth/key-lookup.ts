@@ -1,4 +1,12 @@
-import { createRemoteJWKSet, errors, importSPKI, type CryptoKey, type JWTVerifyGetKey } from 'jose';
+import {
+  createRemoteJWKSet,
+  errors,
+  importSPKI,
+  type CryptoKey,
+  type FlattenedJWSInput,
+  type JWSHeaderParameters,
+  type RemoteJWKSet,
+} from 'jose';
 import type { KeySource } from '../../config.js';
 
 /** A JWKS fetch that takes longer than this fails, ms. */
@@ -13,16 +21,19 @@ export class KeysUnavailable extends Error {}
 /** The configured key cannot verify anything (e.g. not an RSA public key). */
 export class KeysBroken extends Error {}
 
+/** Finds the key for a token from its (not yet verified) protected header. */
+export type KeyLookup = (header: JWSHeaderParameters, token: FlattenedJWSInput) => Promise<CryptoKey>;
+
 /**
- * Where jose gets the key for a token: only ever the configured one. Throws
+ * Where the verifier gets the key for a token: only ever the configured one. Throws
  * KeysUnavailable or KeysBroken when the fault is the key source's, and
  * jose's own errors when it is the token's (no key for its `kid`).
  */
-export const keyLookup = (source: KeySource): JWTVerifyGetKey =>
+export const keyLookup = (source: KeySource): KeyLookup =>
   source.kind === 'pem' ? pemKey(source.pem) : remoteKeys(source.url);
 
 /** One PEM key, imported once on first use; any `kid` in the header is ignored. */
-const pemKey = (pem: string): JWTVerifyGetKey => {
+const pemKey = (pem: string): KeyLookup => {
   let key: Promise<CryptoKey> | undefined;
   return () =>
     (key ??= importSPKI(pem, 'RS256').catch((cause: unknown) => {
@@ -35,8 +46,8 @@ const pemKey = (pem: string): JWTVerifyGetKey => {
  * A key that cannot be found is the token's fault; a key set that cannot be
  * fetched is not.
  */
-const remoteKeys = (url: string): JWTVerifyGetKey => {
-  let jwks: JWTVerifyGetKey | undefined;
+const remoteKeys = (url: string): KeyLookup => {
+  let jwks: RemoteJWKSet | undefined;
   return async (header, token) => {
     try {
       jwks ??= createRemoteJWKSet(new URL(url), {
