@@ -154,10 +154,14 @@ export class HttpBackendGateway implements BackendGateway {
       // one deadline for the whole call: waiting in the queue or for a half-open trial, every try
       // and every pause; shared with the calls started in the same few ms, it aborts only once
       // every one of them is past its own
-      const deadline = this.deadlines.signalFor(started);
-      const result = await this.circuit.run(() => this.tries(call, deadline, started), deadline);
-      this.observe(call.operation, result, started);
-      return result;
+      const deadline = this.deadlines.acquire(started);
+      try {
+        const result = await this.circuit.run(() => this.tries(call, deadline.signal, started), deadline.signal);
+        this.observe(call.operation, result, started);
+        return result;
+      } finally {
+        this.deadlines.release(deadline);
+      }
     };
   }
 

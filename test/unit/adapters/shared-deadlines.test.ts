@@ -19,7 +19,8 @@ describe('SharedDeadlines (fake clock)', () => {
   const startCalls = (deadlines: SharedDeadlines, starts: readonly number[]) =>
     starts.map((start) => {
       clock.tick(start - clock.now);
-      const call = { start, signal: deadlines.signalFor(clock.now), abortedAt: undefined as number | undefined };
+      const lease = deadlines.acquire(clock.now);
+      const call = { start, lease, signal: lease.signal, abortedAt: undefined as number | undefined };
       call.signal.addEventListener('abort', () => (call.abortedAt = clock.now), { once: true });
       return call;
     });
@@ -57,26 +58,51 @@ describe('SharedDeadlines (fake clock)', () => {
 
   it('opens a new bucket when the clock goes back, never reusing a later one', () => {
     const deadlines = new SharedDeadlines(TIMEOUT, BUCKET);
-    const later = deadlines.signalFor(500);
-    const earlier = deadlines.signalFor(100);
+    const later = deadlines.acquire(500).signal;
+    const earlier = deadlines.acquire(100).signal;
     expect(earlier).to.not.equal(later);
   });
 
   it('takes many listeners on a shared signal without a MaxListenersExceeded warning', () => {
     const warn = sinon.spy(process, 'emitWarning');
-    const signal = new SharedDeadlines(TIMEOUT, BUCKET).signalFor(clock.now);
+    const signal = new SharedDeadlines(TIMEOUT, BUCKET).acquire(clock.now).signal;
     for (let i = 0; i < 100; i++) signal.addEventListener('abort', () => undefined);
     expect(warn.called).to.equal(false);
   });
 
   it('defaults the bucket to a hundredth of the timeout, at most 10 ms', () => {
     const short = new SharedDeadlines(300);
-    const first = short.signalFor(0);
-    expect(short.signalFor(2.9)).to.equal(first);
-    expect(short.signalFor(3)).to.not.equal(first);
+    const first = short.acquire(0).signal;
+    expect(short.acquire(2.9).signal).to.equal(first);
+    expect(short.acquire(3).signal).to.not.equal(first);
     const long = new SharedDeadlines(5_000);
-    const opened = long.signalFor(0);
-    expect(long.signalFor(9.9)).to.equal(opened);
-    expect(long.signalFor(10)).to.not.equal(opened);
+    const opened = long.acquire(0).signal;
+    expect(long.acquire(9.9).signal).to.equal(opened);
+    expect(long.acquire(10).signal).to.not.equal(opened);
+  });
+
+  it('still aborts at the deadline for a call that holds it when the others of its bucket have ended', () => {
+    const deadlines = new SharedDeadlines(TIMEOUT, BUCKET);
+    const [ended, holding, alsoEnded] = startCalls(deadlines, [0, 2, 5]);
+    startCalls(deadlines, [50]);
+    deadlines.release(ended!.lease);
+    deadlines.release(alsoEnded!.lease);
+    clock.tick(5_000);
+    expect(holding!.abortedAt).to.be.within(2 + TIMEOUT, 2 + TIMEOUT + BUCKET);
+  });
+
+  it('drops the timer of a past bucket once every call in it has ended, and never aborts a signal nobody holds', () => {
+    const deadlines = new SharedDeadlines(TIMEOUT, BUCKET);
+    const [a, b, c] = startCalls(deadlines, [0, 3, 30]);
+    expect(clock.countTimers()).to.equal(2);
+    deadlines.release(a!.lease);
+    deadlines.release(b!.lease);
+    expect(clock.countTimers()).to.equal(1); // the first bucket is over and empty
+    deadlines.release(c!.lease);
+    clock.tick(5_000); // the current bucket's timer fires with nobody holding it
+    expect([a, b, c].map((call) => call!.signal.aborted)).to.deep.equal([false, false, false]);
+    const [d] = startCalls(deadlines, [5_100]);
+    expect(d!.signal.aborted).to.equal(false);
+    expect(clock.countTimers()).to.equal(1);
   });
 });
