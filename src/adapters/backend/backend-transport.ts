@@ -16,7 +16,11 @@ export interface BackendTransport {
   /**
    * POSTs `json` to `{backendUrl}/{operation}`. Resolves with any HTTP
    * answer; rejects only when there was none (refused, reset, aborted by
-   * `signal`), with the error whose `code` chain says why.
+   * `signal`), with the error whose `code` chain says why. `signal` is the
+   * call's deadline and bounds reading the body too (a backend that sends
+   * its headers and then stalls is cut off). It may be shared by other calls
+   * (shared-deadlines.ts): a transport listens to it and removes its own
+   * listeners when done, and never aborts it.
    */
   post(operation: string, json: string, headers: Record<string, string>, signal: AbortSignal): Promise<BackendAnswer>;
   /** Lets calls in progress finish, then closes every connection. Idempotent; never rejects. */

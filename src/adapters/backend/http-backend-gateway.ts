@@ -31,6 +31,7 @@ import { kyBackendTransport } from './ky-backend-transport.js';
 import { undiciBackendTransport } from './undici-backend-transport.js';
 import { BACKEND_LIMITS } from './backend-limits.js';
 import { backoffDelayMs, pause } from './read-backoff.js';
+import { SharedDeadlines } from './shared-deadlines.js';
 
 /** One backend call: what to send, and how to read a successful answer. */
 interface BackendCall<A> {
@@ -53,7 +54,10 @@ const READS: ReadonlySet<BackendOperation> = new Set(['getUserToken', 'getContac
  * ECB_BACKEND_CLIENT setting). Every answer is validated
  * with the domain's codecs; every failure, the timeout included, becomes an
  * EcbError value. One deadline of `backendTimeoutMs` bounds each call,
- * reading the answer and the read retries (with a jittered pause) included.
+ * waiting for a place in the circuit, reading the answer and the read
+ * retries (with a jittered pause) included; calls that start within a few
+ * ms of each other share its timer (shared-deadlines.ts), so it fires at
+ * most `min(10 ms, backendTimeoutMs / 100)` late.
  * Every call goes through the node's BackendCircuit (breaker and in-flight
  * cap; its own one when none is given). Call `close()` on shutdown to
  * release the connections.
@@ -62,6 +66,7 @@ const READS: ReadonlySet<BackendOperation> = new Set(['getUserToken', 'getContac
 export class HttpBackendGateway implements BackendGateway {
   private readonly http: BackendTransport;
   private readonly circuit: BackendCircuit;
+  private readonly deadlines: SharedDeadlines;
 
   constructor(
     @inject(TOKENS.Config) private readonly config: EcbConfig,
@@ -69,6 +74,7 @@ export class HttpBackendGateway implements BackendGateway {
     @inject(BackendCircuit) @optional() circuit?: BackendCircuit,
   ) {
     this.circuit = circuit ?? new BackendCircuit(config);
+    this.deadlines = new SharedDeadlines(config.backendTimeoutMs);
     const transport = config.backendClient === 'ky' ? kyBackendTransport : undiciBackendTransport;
     this.http = transport({ backendUrl: config.backendUrl, ...BACKEND_LIMITS });
   }
@@ -145,15 +151,16 @@ export class HttpBackendGateway implements BackendGateway {
   private call<A>(call: BackendCall<A>): TE.TaskEither<EcbError, A> {
     return async () => {
       const started = performance.now();
-      // one deadline for the whole call: waiting for a half-open trial, every try and every pause
-      const deadline = new AbortController();
-      const timer = setTimeout(() => deadline.abort(), this.config.backendTimeoutMs);
+      // one deadline for the whole call: waiting in the queue or for a half-open trial, every try
+      // and every pause; shared with the calls started in the same few ms, it aborts only once
+      // every one of them is past its own
+      const deadline = this.deadlines.acquire(started);
       try {
         const result = await this.circuit.run(() => this.tries(call, deadline.signal, started), deadline.signal);
         this.observe(call.operation, result, started);
         return result;
       } finally {
-        clearTimeout(timer);
+        this.deadlines.release(deadline);
       }
     };
   }
