@@ -43,6 +43,10 @@ const assertCheckingOnly = (codec: t.Mixed): void => {
  * are exactly the codec's. The copy keeps the codec's kind (`_tag`), name and
  * parts, so tools that read codecs (the OpenAPI schema generator) see no difference.
  *
+ * One difference, in identity only: where io-ts answers a copy of an object
+ * holding a NaN (it tests "changed?" with `!==`), this answers the input
+ * itself, with the same content. JSON never carries a NaN.
+ *
  * For checking-only codecs (no `t.exact`, no transforming codec inside):
  * anything else is refused when the module loads.
  */

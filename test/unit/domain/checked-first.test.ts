@@ -6,10 +6,15 @@ import { ThreadMessageCodec } from '../../../src/domain/message.js';
 import { ThreadAndMessagesCodec, ThreadCodec } from '../../../src/domain/thread.js';
 import { UserCodec } from '../../../src/domain/user.js';
 
-/** Everything a caller can see of a decode result: output identity, error paths, types, values. */
-const observed = (input: unknown, result: t.Validation<unknown>): unknown =>
+/**
+ * Everything a caller can see of a decode result: the output (deeply), error
+ * paths, types, values. Not the output's identity: io-ts answers a copy of an
+ * object holding a NaN (its "changed?" test is `!==`), checkedFirst the input
+ * itself, with the same content; JSON never carries a NaN.
+ */
+const observed = (result: t.Validation<unknown>): unknown =>
   result._tag === 'Right'
-    ? { right: result.right, same: result.right === input }
+    ? { right: result.right }
     : {
         left: result.left.map((error) => ({
           keys: error.context.map((entry) => entry.key),
@@ -85,7 +90,10 @@ describe('checkedFirst', () => {
   const sameAs = (original: t.Mixed, fast: t.Mixed, inputs: fc.Arbitrary<unknown>): void =>
     fc.assert(
       fc.property(inputs, (input) => {
-        expect(observed(input, fast.decode(input))).to.deep.equal(observed(input, original.decode(input)));
+        const decoded = fast.decode(input);
+        expect(observed(decoded)).to.deep.equal(observed(original.decode(input)));
+        // input `is` accepts is answered as itself, unknown properties kept
+        if (original.is(input)) expect(decoded._tag === 'Right' && decoded.right).to.equal(input);
       }),
       { numRuns: 2000 },
     );
