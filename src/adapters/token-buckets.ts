@@ -10,7 +10,7 @@ export interface Rate {
 /** Milliseconds on a clock that never goes backwards. */
 export type MonotonicMs = () => number;
 
-const monotonic: MonotonicMs = () => performance.now();
+export const monotonic: MonotonicMs = () => performance.now();
 
 /**
  * One token bucket, refilled lazily on each use (no timers). It starts
@@ -23,15 +23,19 @@ export class TokenBucket {
   constructor(
     private readonly rate: Rate,
     private readonly now: MonotonicMs = monotonic,
+    startedAt: number = now(),
   ) {
     this.tokens = rate.burst;
-    this.updatedAt = now();
+    this.updatedAt = startedAt;
   }
 
-  /** Takes one token: 0 when there was one, else how many ms until there will be. */
-  take(): number {
+  /**
+   * Takes one token: 0 when there was one, else how many ms until there will
+   * be. `now` lets a caller that takes from several buckets read the clock once.
+   */
+  take(now: number = this.now()): number {
     if (this.rate.perSecond <= 0) return 0;
-    this.refill();
+    this.refill(now);
     if (this.tokens >= 1) {
       this.tokens -= 1;
       return 0;
@@ -45,13 +49,12 @@ export class TokenBucket {
   }
 
   /** True when the bucket is as full as a new one: forgetting it changes nothing. */
-  isFull(): boolean {
-    this.refill();
+  isFull(now: number = this.now()): boolean {
+    this.refill(now);
     return this.tokens >= this.rate.burst;
   }
 
-  private refill(): void {
-    const now = this.now();
+  private refill(now: number): void {
     this.tokens = Math.min(this.rate.burst, this.tokens + ((now - this.updatedAt) * this.rate.perSecond) / 1000);
     this.updatedAt = now;
   }
@@ -75,16 +78,16 @@ export class KeyedTokenBuckets {
     this.lastSweep = now();
   }
 
-  /** Takes one token for `key`: 0 when allowed, else ms until the next token. */
-  take(key: string): number {
+  /** Takes one token for `key`: 0 when allowed, else ms until the next token (`now`: as `TokenBucket.take`). */
+  take(key: string, now: number = this.now()): number {
     if (this.rate.perSecond <= 0) return 0;
-    this.sweepNow();
+    this.sweepNow(now);
     let bucket = this.buckets.get(key);
     if (bucket === undefined) {
-      bucket = new TokenBucket(this.rate, this.now);
+      bucket = new TokenBucket(this.rate, this.now, now);
       this.buckets.set(key, bucket);
     }
-    return bucket.take();
+    return bucket.take(now);
   }
 
   refund(key: string): void {
@@ -96,11 +99,10 @@ export class KeyedTokenBuckets {
     return this.buckets.size;
   }
 
-  private sweepNow(): void {
-    const now = this.now();
+  private sweepNow(now: number): void {
     if (now - this.lastSweep < SWEEP_EVERY_MS) return;
     this.lastSweep = now;
-    for (const [key, bucket] of this.buckets) if (bucket.isFull()) this.buckets.delete(key);
+    for (const [key, bucket] of this.buckets) if (bucket.isFull(now)) this.buckets.delete(key);
   }
 }
 

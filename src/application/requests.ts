@@ -1,11 +1,13 @@
 import * as t from 'io-ts/lib/index.js';
 import * as E from 'fp-ts/lib/Either.js';
+import { checkedFirst } from '../domain/checked-first.js';
 import { badRequest, type EcbError } from '../domain/errors.js';
 import { OutgoingMessageCodec } from '../domain/message.js';
 
 /**
  * The shapes of client requests, shared by every inbound transport: each
  * adapter decodes its payload with these at the edge, then calls a use-case.
+ * Each one decodes with `is` first (`checkedFirst`): same acceptance and errors, less work.
  */
 
 /** Identifiers a client chooses are short strings: a bound on what it controls. */
@@ -21,10 +23,12 @@ const Id = t.refinement(
 
 const Finite = t.refinement(t.number, Number.isFinite, 'a finite number');
 
-export const PagingRequestCodec = t.partial({
-  pageStartIndex: t.union([t.number, t.undefined]),
-  pageSize: t.union([t.number, t.undefined]),
-});
+export const PagingRequestCodec = checkedFirst(
+  t.partial({
+    pageStartIndex: t.union([t.number, t.undefined]),
+    pageSize: t.union([t.number, t.undefined]),
+  }),
+);
 export type PagingRequest = t.TypeOf<typeof PagingRequestCodec>;
 
 const MemberIds = t.refinement(
@@ -33,28 +37,34 @@ const MemberIds = t.refinement(
   `1 to ${MAX_MEMBER_IDS} member ids`,
 );
 
-export const CreateThreadRequestCodec = t.intersection([
-  t.type({ memberIds: MemberIds, message: OutgoingMessageCodec }),
-  t.partial({ clientMessageId: t.union([Id, t.undefined]) }),
-]);
+export const CreateThreadRequestCodec = checkedFirst(
+  t.intersection([
+    t.type({ memberIds: MemberIds, message: OutgoingMessageCodec }),
+    t.partial({ clientMessageId: t.union([Id, t.undefined]) }),
+  ]),
+);
 export type CreateThreadRequest = t.TypeOf<typeof CreateThreadRequestCodec>;
 
-export const GetThreadRequestCodec = t.intersection([
-  t.type({ threadToken: t.string }),
-  t.partial({ since: t.union([Finite, t.undefined, t.null]) }),
-]);
+export const GetThreadRequestCodec = checkedFirst(
+  t.intersection([
+    t.type({ threadToken: t.string }),
+    t.partial({ since: t.union([Finite, t.undefined, t.null]) }),
+  ]),
+);
 export type GetThreadRequest = t.TypeOf<typeof GetThreadRequestCodec>;
 
-export const LeaveThreadRequestCodec = t.type({ threadToken: t.string });
+export const LeaveThreadRequestCodec = checkedFirst(t.type({ threadToken: t.string }));
 export type LeaveThreadRequest = t.TypeOf<typeof LeaveThreadRequestCodec>;
 
-export const SendMessageRequestCodec = t.intersection([
-  t.type({ threadToken: t.string, message: OutgoingMessageCodec }),
-  t.partial({ clientMessageId: t.union([Id, t.undefined]) }),
-]);
+export const SendMessageRequestCodec = checkedFirst(
+  t.intersection([
+    t.type({ threadToken: t.string, message: OutgoingMessageCodec }),
+    t.partial({ clientMessageId: t.union([Id, t.undefined]) }),
+  ]),
+);
 export type SendMessageRequest = t.TypeOf<typeof SendMessageRequestCodec>;
 
-export const AccessTokenRequestCodec = t.type({ accessToken: t.string });
+export const AccessTokenRequestCodec = checkedFirst(t.type({ accessToken: t.string }));
 export type AccessTokenRequest = t.TypeOf<typeof AccessTokenRequestCodec>;
 
 /**

@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts/lib/index.js';
+import { checkedFirst } from './checked-first.js';
 import { forbidden, type EcbError } from './errors.js';
 import { ThreadMessageCodec } from './message.js';
 
@@ -21,10 +22,13 @@ export const ThreadCodec = t.intersection([
 ]);
 export type Thread = t.TypeOf<typeof ThreadCodec>;
 
-export const ThreadAndMessagesCodec = t.type({
-  thread: ThreadCodec,
-  messages: t.array(ThreadMessageCodec),
-});
+/** A backend answer on the hot path of `sendMessage`: decoded with `is` first (see `checkedFirst`). */
+export const ThreadAndMessagesCodec = checkedFirst(
+  t.type({
+    thread: ThreadCodec,
+    messages: t.array(ThreadMessageCodec),
+  }),
+);
 export type ThreadAndMessages = t.TypeOf<typeof ThreadAndMessagesCodec>;
 
 /** What a verified thread token grants: access to one thread, for its members. */

@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts/lib/index.js';
+import { checkedFirst } from '../../domain/checked-first.js';
 import type { Listing } from '../../domain/paging.js';
 import { ThreadAndMessagesCodec, ThreadCodec, type Thread, type ThreadAndMessages } from '../../domain/thread.js';
 import { UserCodec, type User } from '../../domain/user.js';
@@ -23,21 +24,26 @@ const pagedCodec = <C extends t.Mixed>(item: C) =>
     nextPage: t.union([PagingCodec, t.null]),
   });
 
-/** A bare array is the complete list; a paged object is a page the backend cut itself. */
-const listingOf =
-  <C extends t.Mixed>(item: C): AnswerDecoder<Listing<t.TypeOf<C>>> =>
-  (answer) =>
+/**
+ * A bare array is the complete list; a paged object is a page the backend cut
+ * itself. Both codecs are built once, and decode with `is` first (`checkedFirst`).
+ */
+const listingOf = <C extends t.Mixed>(item: C): AnswerDecoder<Listing<t.TypeOf<C>>> => {
+  const complete = checkedFirst(t.array(item));
+  const paged = checkedFirst(pagedCodec(item));
+  return (answer) =>
     Array.isArray(answer)
       ? pipe(
-          t.array(item).decode(answer),
+          complete.decode(answer),
           E.map((items): Listing<t.TypeOf<C>> => ({ _tag: 'Complete', items })),
         )
       : pipe(
-          pagedCodec(item).decode(answer),
+          paged.decode(answer),
           E.map((page): Listing<t.TypeOf<C>> => ({ _tag: 'Paged', page })),
         );
+};
 
-const UserTokenAnswer = t.type({ userToken: t.string });
+const UserTokenAnswer = checkedFirst(t.type({ userToken: t.string }));
 
 export const userTokenAnswer: AnswerDecoder<string> = (answer) =>
   pipe(

@@ -3,9 +3,38 @@ import type { ErrorCode } from '../../domain/errors.js';
 
 export type Outcome = ErrorCode | 'OK';
 
+type PushKind = 'message' | 'typing' | 'thread' | 'disconnect';
+
+/** One counter series, counted in a plain field until the next scrape. */
+interface Tally<L> {
+  readonly labels: L;
+  pending: number;
+}
+
+const BACKEND_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** The map at `key`, created empty on first use. */
+const inner = <K, V>(outer: Map<K, V>, key: K, create: () => V): V => {
+  let value = outer.get(key);
+  if (value === undefined) {
+    value = create();
+    outer.set(key, value);
+  }
+  return value;
+};
+
 /**
  * ECB's Prometheus metrics, in one registry per server instance (tests run
  * several servers in one process). Served as text by GET /metrics.
+ *
+ * The per-message counters (operations, pushes) are counted in plain
+ * fields, found through nested maps of label values, and added to
+ * prom-client's counters by each counter's `collect()` hook at scrape time:
+ * prom-client's own `inc` hashes and validates its label object on every
+ * call. The scrape shows exactly the series, values and order prom-client's
+ * own counting would (a unit test compares the two). Backend call durations
+ * go to prom-client's `observe` directly: a histogram has no public way to
+ * add counts in bulk, and one `observe` per backend call is cheap enough.
  */
 export class PromMetrics {
   readonly registry = new Registry();
@@ -16,26 +45,35 @@ export class PromMetrics {
     registers: [this.registry],
   });
 
-  private readonly operations = new Counter({
+  // Series in the order they were first counted: the order prom-client would list them.
+  private readonly operationTallies: Tally<{ operation: string; transport: string; outcome: Outcome }>[] = [];
+  private readonly operationIndex = new Map<string, Map<string, Map<Outcome, Tally<{ operation: string; transport: string; outcome: Outcome }>>>>();
+
+  private readonly operations: Counter<'operation' | 'transport' | 'outcome'> = new Counter({
     name: 'ecb_operations_total',
     help: 'Client and server-API operations by transport and outcome (OK or an error code)',
     labelNames: ['operation', 'transport', 'outcome'] as const,
     registers: [this.registry],
+    collect: (): void => PromMetrics.handOver(this.operations, this.operationTallies),
   });
 
-  private readonly backendLatency = new Histogram({
+  private readonly backendLatency: Histogram<'operation' | 'outcome'> = new Histogram({
     name: 'ecb_backend_request_duration_seconds',
     help: 'Backend calls by operation and outcome',
     labelNames: ['operation', 'outcome'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    buckets: BACKEND_BUCKETS,
     registers: [this.registry],
   });
 
-  private readonly pushes = new Counter({
+  private readonly pushTallies: Tally<{ kind: PushKind }>[] = [];
+  private readonly pushIndex = new Map<PushKind, Tally<{ kind: PushKind }>>();
+
+  private readonly pushes: Counter<'kind'> = new Counter({
     name: 'ecb_pushes_total',
     help: 'Events pushed to rooms by kind (message, typing, thread, disconnect)',
     labelNames: ['kind'] as const,
     registers: [this.registry],
+    collect: (): void => PromMetrics.handOver(this.pushes, this.pushTallies),
   });
 
   private readBackendCircuit: () => number = () => 0;
@@ -60,7 +98,14 @@ export class PromMetrics {
   }
 
   operation(operation: string, transport: 'socket' | 'rest' | 'server', outcome: Outcome): void {
-    this.operations.inc({ operation, transport, outcome });
+    const byOutcome = inner(inner(this.operationIndex, operation, () => new Map()), transport, () => new Map());
+    let tally = byOutcome.get(outcome);
+    if (tally === undefined) {
+      tally = { labels: { operation, transport, outcome }, pending: 0 };
+      byOutcome.set(outcome, tally);
+      this.operationTallies.push(tally);
+    }
+    tally.pending += 1;
   }
 
   /** Called by the backend gateway after every backend call. */
@@ -73,8 +118,24 @@ export class PromMetrics {
     this.readBackendCircuit = read;
   }
 
-  pushed(kind: 'message' | 'typing' | 'thread' | 'disconnect'): void {
-    this.pushes.inc({ kind });
+  pushed(kind: PushKind): void {
+    let tally = this.pushIndex.get(kind);
+    if (tally === undefined) {
+      tally = { labels: { kind }, pending: 0 };
+      this.pushIndex.set(kind, tally);
+      this.pushTallies.push(tally);
+    }
+    tally.pending += 1;
+  }
+
+  /** At scrape time: what was counted since the last scrape, added to the counter in first-counted order. */
+  private static handOver<L extends string>(counter: Counter<L>, tallies: readonly Tally<Partial<Record<L, string>>>[]): void {
+    for (const tally of tallies) {
+      if (tally.pending > 0) {
+        counter.inc(tally.labels, tally.pending);
+        tally.pending = 0;
+      }
+    }
   }
 
   text(): Promise<string> {

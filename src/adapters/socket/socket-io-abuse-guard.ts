@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io';
 import type { EcbConfig, ScopedRates } from '../../config.js';
 import { rateLimited, type EcbError } from '../../domain/errors.js';
 import type { PromMetrics } from '../observability/prom-metrics.js';
-import { KeyedTokenBuckets, retryHint, TokenBucket, type MonotonicMs } from '../token-buckets.js';
+import { KeyedTokenBuckets, monotonic, retryHint, TokenBucket, type MonotonicMs } from '../token-buckets.js';
 import { toWireError } from '../wire-error.js';
 
 /** The events ECB answers (ECB-SPEC §3); any other name is refused before dispatch. */
@@ -135,11 +135,12 @@ export class SocketIoAbuseGuard {
     return new TokenBucket(rates.perConnection, this.now);
   }
 
-  /** One token from the connection's bucket and one from the user's: 0, or ms to wait. */
+  /** One token from the connection's bucket and one from the user's: 0, or ms to wait. The clock is read once. */
   private take(connection: TokenBucket, users: KeyedTokenBuckets, userId: string): number {
-    const connectionWait = connection.take();
+    const now = (this.now ?? monotonic)();
+    const connectionWait = connection.take(now);
     if (connectionWait > 0) return connectionWait;
-    const userWait = users.take(userId);
+    const userWait = users.take(userId, now);
     if (userWait > 0) connection.refund();
     return userWait;
   }

@@ -51,6 +51,14 @@ describe('abuse: token buckets', () => {
     expect(buckets.size).to.equal(1);
   });
 
+  it('gives a new key its whole burst, even on a clock that moves between reads', () => {
+    // every read is 1 ms later: a bucket must not start later than the take that created it
+    const ticking = (): number => (now += 1);
+    const buckets = new KeyedTokenBuckets({ perSecond: 0.001, burst: 1 }, ticking);
+    expect(buckets.take('alice')).to.equal(0);
+    expect(buckets.take('bob')).to.equal(0);
+  });
+
   it('writes the retry hint in tenths of a second, rounded up', () => {
     expect(retryHint(1)).to.equal('retry in 0.1 s');
     expect(retryHint(250)).to.equal('retry in 0.3 s');

@@ -1,9 +1,11 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import {
   isTyping,
   messageSize,
   messagesSince,
   storedMessage,
+  utf8ByteLength,
   validateOutgoingMessage,
   type OutgoingMessage,
 } from '../../../src/domain/message.js';
@@ -39,6 +41,36 @@ describe('message rules', () => {
       const custom: OutgoingMessage = { type: 'poll', data: { options: ['yes', 'no'] } };
       expect(messageSize(custom)).to.equal(Buffer.byteLength(JSON.stringify(custom), 'utf8'));
       expect(messageSize(custom)).to.equal('{"type":"poll","data":{"options":["yes","no"]}}'.length);
+    });
+  });
+
+  describe('utf8ByteLength', () => {
+    const encoded = (s: string): number => new TextEncoder().encode(s).byteLength;
+    /** Any UTF-16 code units: lone and reversed surrogates included, not only valid pairs. */
+    const codeUnits = fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 64 }).map((units) => String.fromCharCode(...units));
+    const surrogateHeavy = fc
+      .array(fc.constantFrom('a', 'é', '€', '😀', '\ud83d', '\ude00', '\udbff', '\udc00', '\u0000', '\u07ff', '\u0800', '\uffff'), { maxLength: 64 })
+      .map((parts) => parts.join(''));
+
+    it('counts what TextEncoder encodes, for any string of code units', () => {
+      fc.assert(fc.property(fc.oneof(codeUnits, surrogateHeavy, fc.string({ unit: 'binary' })), (s) => utf8ByteLength(s) === encoded(s)), {
+        numRuns: 5000,
+      });
+    });
+
+    it('counts strings longer than its buffer, whatever straddles the slice boundaries', () => {
+      for (const filler of ['a', 'é', '€']) {
+        for (let shift = 0; shift < 6; shift++) {
+          for (const tail of ['😀😀😀', '\ud83d', '\ude00x', '\ud83d\ud83d\ude00', 'é€']) {
+            const s = `${filler.repeat(Math.ceil((64 * 1024) / encoded(filler)) * 2 + shift)}${tail}`.repeat(2);
+            expect(utf8ByteLength(s), `${filler} ${shift} ${JSON.stringify(tail)}`).to.equal(encoded(s));
+          }
+        }
+      }
+      fc.assert(
+        fc.property(fc.tuple(surrogateHeavy, fc.integer({ min: 1, max: 3000 })), ([s, times]) => utf8ByteLength(s.repeat(times)) === encoded(s.repeat(times))),
+        { numRuns: 200 },
+      );
     });
   });
 
