@@ -2,7 +2,8 @@
 // interleaved in one session against one backend stub and one load generator.
 //   npm run bench              full run (several minutes, 3 rounds)
 //   npm run bench -- --quick   about a minute, one round (CI smoke test)
-// Options: --servers A,B,C   --groups chat,fanout   --profile (C runs with --cpu-prof)   --out FILE
+// Options: --servers A,B,C   --groups chat,fanout   --phases saturated,2000   --profile (every server runs with --cpu-prof)
+//   --ecb-env K=V,...  (extra settings for C)   --rounds N   --out FILE
 // Exits 1 only when a message was lost or duplicated, an ack failed with a
 // non-retryable error (retryable ones are load shed, reported apart), or a
 // process crashed; never on a slow figure (shared machines are noisy).
@@ -25,12 +26,16 @@ const option = (name) => {
 };
 const serverNames = (option('--servers') ?? 'A,B,C').split(',');
 const onlyGroups = option('--groups')?.split(','); // idle, chat, fanout, storm, backend
+const onlyPhases = option('--phases')?.split(','); // phases whose name contains one of these, e.g. saturated
+// extra settings for C, for experiments: --ecb-env ECB_BACKEND_MAX_CONCURRENCY=128,ECB_LOG_LEVEL=warn
+const ecbEnv = Object.fromEntries((option('--ecb-env') ?? '').split(',').filter(Boolean).map((kv) => kv.split('=')));
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 const out = option('--out') ?? join(resultsDir, quick ? 'quick.json' : 'latest.json');
 
 const P = quick
   ? { rounds: 1, warmupMs: 500, measureMs: 2000, pairs: 250, members: 500, idle: 1000, storm: 200, delays: [20] }
   : { rounds: 3, warmupMs: 1000, measureMs: 6000, pairs: 250, members: 1000, idle: 5000, storm: 1000, delays: [5, 20, 50] };
+if (option('--rounds') !== undefined) P.rounds = Number(option('--rounds'));
 const timing = { warmupMs: P.warmupMs, measureMs: P.measureMs };
 
 const GROUPS = [
@@ -118,7 +123,7 @@ const main = async () => {
   const ecbNodeArgs = args.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${join(resultsDir, 'profiles')}`] : [];
   for (const name of serverNames) {
     servers[name] =
-      name === 'C' ? await startEcb('C', stub.url, keyFile, {}, ecbNodeArgs) : await startRelay(name, stub.url, keyFile);
+      name === 'C' ? await startEcb('C', stub.url, keyFile, ecbEnv, ecbNodeArgs) : await startRelay(name, stub.url, keyFile, ecbNodeArgs);
   }
   log(`${clock()} started: backend stub ${stub.url}; ${serverNames.map((n) => `${n} pid ${servers[n].pid}`).join(', ')}`);
 
@@ -139,6 +144,7 @@ const main = async () => {
     status(title);
     const job = {
       ...g,
+      phases: g.phases?.filter((p) => onlyPhases === undefined || onlyPhases.some((part) => p.name.includes(part))),
       server: name,
       url: server.url,
       serverPid: server.pid,
