@@ -1,13 +1,15 @@
 import type { ErrorCode } from '../../domain/errors.js';
 
 /** The backend operations of ECB-SPEC §6, as they appear in the URL. */
-export type BackendOperation =
-  | 'getUserToken'
-  | 'getContacts'
-  | 'getThreads'
-  | 'getThread'
-  | 'createThread'
-  | 'addThreadMessage';
+export const BACKEND_OPERATIONS = [
+  'getUserToken',
+  'getContacts',
+  'getThreads',
+  'createThread',
+  'getThread',
+  'addThreadMessage',
+] as const;
+export type BackendOperation = (typeof BACKEND_OPERATIONS)[number];
 
 /**
  * Told about every backend call once it has finished (retry included), for

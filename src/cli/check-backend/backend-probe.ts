@@ -1,15 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { BACKEND_OPERATIONS, type BackendOperation } from '../../adapters/backend/backend-call-observer.js';
 
-/** The six operations of the backend contract (ECB-SPEC §6). */
-export const OPERATIONS = [
-  'getUserToken',
-  'getContacts',
-  'getThreads',
-  'createThread',
-  'getThread',
-  'addThreadMessage',
-] as const;
-export type Operation = (typeof OPERATIONS)[number];
+/** The six operations of the backend contract (ECB-SPEC §6), in the order the checks report them. */
+export const OPERATIONS = BACKEND_OPERATIONS;
+export type Operation = BackendOperation;
 
 /** What the backend answered to one call. */
 export type Answer =
