@@ -49,6 +49,16 @@ describe('thread event conflation', () => {
     expect(bobThreads.at(-1)?.thread).to.deep.equal(last.thread);
   });
 
+  it('pushes the held latest version when ECB shuts down, before the sockets close', async () => {
+    await world.close();
+    world = await startEcbWorld({ threadEvents: { largeThreadMembers: 2, intervalMs: 60_000 } });
+    const { bobThreads, last } = await sendBurst(['bob', 'carol'], 3);
+    expect(bobThreads.at(-1)?.thread).to.not.deep.equal(last.thread); // held for a minute
+    await world.ecb.close();
+    await sleep(100);
+    expect(bobThreads.at(-1)?.thread).to.deep.equal(last.thread);
+  });
+
   it('pushes every change of a thread with at most largeThreadMembers members', async () => {
     const { bobThreads, last } = await sendBurst(['bob'], 6);
     await sleep(INTERVAL_MS * 2.5);
