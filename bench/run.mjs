@@ -2,7 +2,7 @@
 // interleaved in one session against one backend stub and one load generator.
 //   npm run bench              full run (several minutes, 3 rounds)
 //   npm run bench -- --quick   about a minute, one round (CI smoke test)
-// Options: --servers A,B,C   --groups chat,fanout   --phases saturated,2000   --profile (every server runs with --cpu-prof)
+// Options: --servers A,B,C   --groups chat,fanout   --phases saturated,2000   --profile (every server runs with --cpu-prof) --profile-interval µs
 //   --ecb-env K=V,...  (extra settings for C)   --rounds N   --out FILE
 // Exits 1 only when a message was lost or duplicated, an ack failed with a
 // non-retryable error (retryable ones are load shed, reported apart), or a
@@ -120,7 +120,10 @@ const main = async () => {
       process.exit(130);
     });
   }
-  const ecbNodeArgs = args.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${join(resultsDir, 'profiles')}`] : [];
+  // --profile-interval µs: finer sampling than Node's default 1000 µs, for per-message attribution
+  const ecbNodeArgs = args.includes('--profile')
+    ? ['--cpu-prof', `--cpu-prof-dir=${join(resultsDir, 'profiles')}`, `--cpu-prof-interval=${option('--profile-interval') ?? 1000}`]
+    : [];
   for (const name of serverNames) {
     servers[name] =
       name === 'C' ? await startEcb('C', stub.url, keyFile, ecbEnv, ecbNodeArgs) : await startRelay(name, stub.url, keyFile, ecbNodeArgs);

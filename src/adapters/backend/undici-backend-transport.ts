@@ -1,11 +1,13 @@
-import { Pool } from 'undici';
-import type { BackendTransport, TransportSettings } from './backend-transport.js';
-import type { CappedBody } from './read-capped-body.js';
+import { Pool, type Dispatcher } from 'undici';
+import type { BackendAnswer, BackendTransport, TransportSettings } from './backend-transport.js';
 
 /**
- * undici's Pool.request on one keep-alive pool to the backend's origin: the
- * leanest HTTP client Node has (no fetch Request/Response objects, no web
- * streams), measured at a fraction of fetch's CPU per call (docs/adr/0004).
+ * undici's Pool on one keep-alive pool to the backend's origin, driven
+ * through its `dispatch` handler API: the leanest HTTP client Node has. No
+ * fetch Request/Response objects, no web streams, and, unlike
+ * `Pool.request`, no response body stream and no abort listener per call:
+ * the answer's chunks are collected as they come, up to the size cap
+ * (docs/adr/0004, docs/benchmarks.md).
  */
 export const undiciBackendTransport = (settings: TransportSettings): BackendTransport => {
   const base = new URL(settings.backendUrl.endsWith('/') ? settings.backendUrl : `${settings.backendUrl}/`);
@@ -16,47 +18,160 @@ export const undiciBackendTransport = (settings: TransportSettings): BackendTran
     keepAliveTimeout: settings.keepAliveTimeoutMs,
   });
   const prefix = base.pathname;
+  const deadlines = new DeadlineWatch();
   let closed: Promise<void> | undefined;
   return {
-    post: async (operation, json, headers, signal) => {
-      const answer = await pool.request({
-        origin,
-        path: prefix + operation,
-        method: 'POST',
-        headers: { accept: 'application/json', 'content-type': 'application/json', ...headers },
-        body: json,
-        // undici itself destroys the body when the signal aborts after the headers came, so a
-        // backend that sends its headers and then stalls is cut off by the same deadline
-        signal,
-      });
-      return { status: answer.statusCode, body: await readCapped(answer.body, settings.maxResponseBytes, answer.headers) };
-    },
+    post: (operation, json, headers, signal) =>
+      new Promise<BackendAnswer>((resolve, reject) => {
+        if (signal.aborted) {
+          reject(abortReason(signal));
+          return;
+        }
+        const post = new CappedPost(settings.maxResponseBytes, resolve, reject, deadlines, signal);
+        deadlines.hold(signal, post);
+        try {
+          pool.dispatch(
+            {
+              origin,
+              path: prefix + operation,
+              method: 'POST',
+              headers: { accept: 'application/json', 'content-type': 'application/json', ...headers },
+              body: json,
+            },
+            post,
+          );
+        } catch (error) {
+          // invalid options or a closed pool: undici throws before dispatching
+          post.fail(error);
+        }
+      }),
     close: () => (closed ??= pool.close().catch(() => undefined)),
   };
 };
 
-/** The body as UTF-8, or TooLarge (and the connection dropped) past `maxBytes`. */
-const readCapped = async (
-  body: AsyncIterable<Buffer> & { destroy(): unknown; text(): Promise<string> },
-  maxBytes: number,
-  headers: Record<string, string | string[] | undefined>,
-): Promise<CappedBody> => {
-  const declared = Number(headers['content-length'] ?? Number.NaN);
-  if (declared > maxBytes) {
-    body.destroy();
-    return { _tag: 'TooLarge' };
-  }
-  // a declared length within the cap is enforced by undici (a longer body is an error): read it whole
-  if (declared >= 0) return { _tag: 'Read', text: await body.text() };
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.byteLength;
-    if (size > maxBytes) {
-      body.destroy();
-      return { _tag: 'TooLarge' };
+/** What a signal aborts with: its reason, or a plain AbortError. */
+const abortReason = (signal: AbortSignal): unknown =>
+  signal.reason ?? Object.assign(new Error('This operation was aborted'), { name: 'AbortError' });
+
+/**
+ * One `abort` listener per deadline signal, however many calls hold it: a
+ * shared deadline (shared-deadlines.ts) is held by dozens of calls at once,
+ * and an `EventTarget` listener per call costs a scan of the signal's
+ * listener list on every add and remove. Here a call joins and leaves a Set.
+ */
+class DeadlineWatch {
+  private readonly holders = new WeakMap<AbortSignal, Set<CappedPost>>();
+
+  hold(signal: AbortSignal, post: CappedPost): void {
+    let posts = this.holders.get(signal);
+    if (posts === undefined) {
+      const watched = new Set<CappedPost>();
+      posts = watched;
+      this.holders.set(signal, watched);
+      signal.addEventListener(
+        'abort',
+        () => {
+          const reason = abortReason(signal);
+          for (const held of [...watched]) held.abort(reason);
+          watched.clear();
+        },
+        { once: true },
+      );
     }
-    chunks.push(chunk);
+    posts.add(post);
   }
-  return { _tag: 'Read', text: chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8') };
-};
+
+  release(signal: AbortSignal, post: CappedPost): void {
+    this.holders.get(signal)?.delete(post);
+  }
+}
+
+/** The answer's body was larger than the cap: the request is aborted, which drops its connection. */
+class TooLarge extends Error {
+  override readonly name = 'TooLarge';
+}
+
+/**
+ * One POST, as an undici dispatch handler: resolves with the status and the
+ * body as UTF-8 (or TooLarge past `maxBytes`, after which the request is
+ * aborted and its connection dropped), rejects when there was no complete
+ * answer (refused, reset, aborted by the deadline). Settles once; the
+ * deadline rejects at once even when the request still waits for a
+ * connection, and aborts it as soon as undici starts it.
+ */
+class CappedPost implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined;
+  private pendingAbort: unknown;
+  private settled = false;
+  private status = 0;
+  private chunks: Buffer[] = [];
+  private size = 0;
+
+  constructor(
+    private readonly maxBytes: number,
+    private readonly resolve: (answer: BackendAnswer) => void,
+    private readonly reject: (reason: unknown) => void,
+    private readonly deadlines: DeadlineWatch,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  /** The deadline passed: reject now, and stop the request (at once, or when it starts). */
+  abort(reason: unknown): void {
+    this.fail(reason);
+    if (this.controller === undefined) this.pendingAbort = reason;
+    else this.controller.abort(reason instanceof Error ? reason : new Error(String(reason)));
+  }
+
+  fail(reason: unknown): void {
+    if (this.settle()) this.reject(reason);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.pendingAbort !== undefined) controller.abort(this.pendingAbort instanceof Error ? this.pendingAbort : new Error('aborted'));
+  }
+
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
+    if (statusCode < 200) return; // 1xx: the real answer follows
+    this.status = statusCode;
+    // a declared length within the cap is enforced by undici (a longer body is an error)
+    if (Number(headers['content-length'] ?? Number.NaN) > this.maxBytes) this.tooLarge(controller);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.settled) return;
+    this.size += chunk.byteLength;
+    if (this.size > this.maxBytes) this.tooLarge(controller);
+    else this.chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    const { chunks, size } = this;
+    if (!this.settle()) return;
+    const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8');
+    // as a TextDecoder (fetch, body.text()) reads it: a leading byte order mark is not part of the text
+    this.resolve({ status: this.status, body: { _tag: 'Read', text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text } });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.fail(error);
+  }
+
+  private tooLarge(controller: Dispatcher.DispatchController): void {
+    if (this.settle()) this.resolve({ status: this.status, body: { _tag: 'TooLarge' } });
+    controller.abort(new TooLarge('the backend answer exceeds the size limit'));
+  }
+
+  /** True the first time: the call is over, and leaves its deadline. */
+  private settle(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    this.chunks = [];
+    this.deadlines.release(this.signal, this);
+    return true;
+  }
+}
