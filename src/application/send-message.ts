@@ -37,7 +37,8 @@ export class SendMessage {
     this.authorize = authorizeThread(tokens, policy);
   }
 
-  // the hot path of ECB: plain awaits rather than a pipe of chains, each of which costs a promise hop
+  // the hot path of ECB: one async frame per message (it is alive while the backend answers),
+  // plain awaits rather than a pipe of chains, each of which costs a promise hop
   execute(actor: Actor, input: SendMessageInput): TE.TaskEither<EcbError, SendMessageResult> {
     const valid = validateOutgoingMessage(this.policy.maxMessageBytes)(input.message);
     return async () => {
@@ -48,7 +49,13 @@ export class SendMessage {
         threadId: input.threadId,
       })();
       if (E.isLeft(grant)) return grant;
-      return isTyping(input.message) ? this.signalTyping(actor, grant.right, input) : this.store(actor, grant.right, input);
+      if (isTyping(input.message)) return this.signalTyping(actor, grant.right, input);
+      const answer = await this.backend.addThreadMessage(actor.caller, {
+        threadId: grant.right.threadId,
+        message: input.message,
+        clientMessageId: input.clientMessageId,
+      })();
+      return E.isLeft(answer) ? answer : this.stored(actor, answer.right);
     };
   }
 
@@ -58,16 +65,11 @@ export class SendMessage {
     return E.right({});
   }
 
-  private async store(actor: Actor, grant: ThreadGrant, input: SendMessageInput): Promise<E.Either<EcbError, ThreadAndMessages>> {
-    const answer = await this.backend.addThreadMessage(actor.caller, {
-      threadId: grant.threadId,
-      message: input.message,
-      clientMessageId: input.clientMessageId,
-    })();
-    if (E.isLeft(answer)) return answer;
-    const stored = storedMessage(answer.right.messages);
+  /** The backend stored it: push it, and answer with it. */
+  private stored(actor: Actor, answer: ThreadAndMessages): E.Either<EcbError, ThreadAndMessages> {
+    const stored = storedMessage(answer.messages);
     if (stored === undefined) return E.left(backendError('the backend answered a stored message with no message'));
-    const sent = { thread: answer.right.thread, messages: [stored] };
+    const sent = { thread: answer.thread, messages: [stored] };
     this.deliver(actor, sent);
     return E.right(sent);
   }

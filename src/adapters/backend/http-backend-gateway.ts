@@ -156,7 +156,11 @@ export class HttpBackendGateway implements BackendGateway {
       // every one of them is past its own
       const deadline = this.deadlines.acquire(started);
       try {
-        const result = await this.circuit.run(() => this.tries(call, deadline.signal, started), deadline.signal);
+        // a write is tried once: no retry loop (and no frame of it) around its one attempt
+        const run = READS.has(call.operation)
+          ? () => this.tries(call, deadline.signal, started)
+          : () => this.attempt(call, deadline.signal).then(settled);
+        const result = await this.circuit.run(run, deadline.signal);
         this.observe(call.operation, result, started);
         return result;
       } finally {
@@ -179,7 +183,7 @@ export class HttpBackendGateway implements BackendGateway {
       if (!(await pause(wait, deadline))) break;
       result = await this.attempt(call, deadline);
     }
-    return E.isLeft(result) ? E.left(result.left.error) : result;
+    return settled(result);
   }
 
   private async attempt<A>(call: BackendCall<A>, deadline: AbortSignal): Promise<Attempt<A>> {
@@ -233,6 +237,9 @@ export class HttpBackendGateway implements BackendGateway {
     }
   }
 }
+
+/** An attempt's outcome as the call's: a failure's error (whether it could be retried no longer matters). */
+const settled = <A>(result: Attempt<A>): E.Either<EcbError, A> => (E.isLeft(result) ? E.left(result.left.error) : result);
 
 const parseJson = (text: string): E.Either<unknown, unknown> => E.tryCatch(() => JSON.parse(text) as unknown, (e) => e);
 

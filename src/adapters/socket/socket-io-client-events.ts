@@ -182,12 +182,24 @@ export class SocketIoClientEvents {
       }
       // a literal per request: cheaper than spreading a per-connection template
       const requestActor: Actor = { caller: { user, credential, requestId: randomUUID() }, subscriber };
-      void this.inFlight
-        .track(() => handle(requestActor, payload))
-        .then(
-          (result) => this.answer(socket, event, ack as Ack, result),
-          (cause: unknown) => this.answer(socket, event, ack as Ack, E.left(internal('the operation failed', cause))),
-        );
+      // counted without a wrapping async frame: one less object per request alive while the backend answers
+      this.inFlight.begin();
+      let handled: Promise<E.Either<EcbError, unknown>>;
+      try {
+        handled = handle(requestActor, payload);
+      } catch (cause) {
+        handled = Promise.reject(cause);
+      }
+      void handled.then(
+        (result) => {
+          this.inFlight.end();
+          this.answer(socket, event, ack as Ack, result);
+        },
+        (cause: unknown) => {
+          this.inFlight.end();
+          this.answer(socket, event, ack as Ack, E.left(internal('the operation failed', cause)));
+        },
+      );
     });
   }
 
