@@ -1,14 +1,3 @@
-import {
-  BrokenCircuitError,
-  BulkheadRejectedError,
-  CircuitState,
-  ConsecutiveBreaker,
-  bulkhead,
-  circuitBreaker,
-  handleWhenResult,
-  type BulkheadPolicy,
-  type CircuitBreakerPolicy,
-} from 'cockatiel';
 import * as E from 'fp-ts/lib/Either.js';
 import { backendUnavailable, type EcbError } from '../../domain/errors.js';
 
@@ -34,55 +23,60 @@ export const CIRCUIT_GAUGE_VALUE: Readonly<Record<CircuitPosition, 0 | 1 | 2>> =
 };
 
 /**
- * Guards every backend call (cockatiel, docs/adr/0007): a cap on calls in
- * flight with a bounded queue (a call still queued at its deadline fails
- * without counting against the backend), then a consecutive-failure
- * circuit breaker. Only
+ * Guards every backend call (docs/adr/0007): a cap on calls in flight with a
+ * bounded queue (a call still queued at its deadline fails without counting
+ * against the backend), then a consecutive-failure circuit breaker. Only
  * BACKEND_UNAVAILABLE (5xx, timeout, refused, reset) counts as a failure:
  * a 4xx or a malformed answer proves the backend is up. While open, calls
  * fail at once with BACKEND_UNAVAILABLE and never reach the network; after
  * the cooldown the next call is the trial (callers arriving meanwhile wait
- * for its outcome), and its success closes the circuit.
+ * for its outcome, then go on as the circuit then says), and its success
+ * closes the circuit, its failure opens it for another cooldown.
+ *
+ * The same policy as cockatiel's `bulkhead` outside its `circuitBreaker`
+ * with a `ConsecutiveBreaker` (the first version of this class), written
+ * out: cockatiel's three `async` frames per call stay alive while the
+ * backend answers, and at hundreds of calls in flight they cost about a
+ * quarter of a backend call's CPU (docs/benchmarks.md). A property test
+ * runs this class and the cockatiel policy side by side on the same calls
+ * (test/unit/adapters/backend-circuit.test.ts).
  *
  * One instance per ECB node, shared by every call, so that its state is the
  * node's view of the backend (reported by /readyz and /metrics).
  */
 export class BackendCircuit {
-  private readonly breaker: CircuitBreakerPolicy;
-  private readonly inFlight: BulkheadPolicy;
+  private readonly threshold: number;
+  private readonly cooldownMs: number;
+  private readonly maxInFlight: number;
+  private readonly maxQueued: number;
+  /** Calls admitted and not yet settled, trial waiters included. */
+  private active = 0;
+  /** Calls waiting for a place, first come first served. */
+  private readonly waiting: Array<() => void> = [];
+  private state: CircuitPosition = 'closed';
+  /** Consecutive BACKEND_UNAVAILABLE outcomes while closed. */
+  private failures = 0;
+  private openedAt = 0;
+  /** The half-open trial in progress. */
+  private trial: Promise<unknown> | undefined;
 
-  constructor(settings: BackendCircuitSettings) {
-    this.breaker = circuitBreaker(
-      handleWhenResult((result) => isUnavailable(result as E.Either<EcbError, unknown>)),
-      {
-        halfOpenAfter: settings.backendBreakerCooldownMs,
-        breaker: new ConsecutiveBreaker(settings.backendBreakerThreshold),
-      },
-    );
-    this.inFlight = bulkhead(settings.backendMaxConcurrency, settings.backendMaxQueued);
+  constructor(settings: BackendCircuitSettings, private readonly now: () => number = Date.now) {
+    this.threshold = settings.backendBreakerThreshold;
+    this.cooldownMs = settings.backendBreakerCooldownMs;
+    this.maxInFlight = settings.backendMaxConcurrency;
+    this.maxQueued = settings.backendMaxQueued;
   }
 
   /**
    * Runs one backend call (its retries included) unless the circuit is open
    * or too many calls are in flight; `call` must not reject. Never rejects.
    */
-  async run<A>(call: () => Promise<E.Either<EcbError, A>>, deadline?: AbortSignal): Promise<E.Either<EcbError, A>> {
-    try {
-      return await this.inFlight.execute(() =>
-        // a call that waited in the queue past its deadline says nothing about the backend
-        deadline?.aborted === true
-          ? Promise.resolve(E.left(backendUnavailable('ECB is too busy: the call waited past its deadline', { circuit: 'queued' })))
-          : this.breaker.execute(call),
-      );
-    } catch (error) {
-      if (error instanceof BrokenCircuitError) {
-        return E.left(backendUnavailable('the backend is failing; ECB is not calling it for a moment', { circuit: 'open' }));
-      }
-      if (error instanceof BulkheadRejectedError) {
-        return E.left(backendUnavailable('too many backend calls are in progress', { circuit: 'saturated' }));
-      }
-      return E.left(backendUnavailable('the backend call failed unexpectedly', { circuit: describe(error) }));
+  run<A>(call: () => Promise<E.Either<EcbError, A>>, deadline?: AbortSignal): Promise<E.Either<EcbError, A>> {
+    if (this.active < this.maxInFlight) return this.admit(call, deadline);
+    if (this.waiting.length >= this.maxQueued) {
+      return Promise.resolve(E.left(backendUnavailable('too many backend calls are in progress', { circuit: 'saturated' })));
     }
+    return new Promise((resolve) => this.waiting.push(() => resolve(this.admit(call, deadline))));
   }
 
   /**
@@ -90,19 +84,94 @@ export class BackendCircuit {
    * still reads 'open' until a call comes and becomes the trial.
    */
   get position(): CircuitPosition {
-    switch (this.breaker.state) {
-      case CircuitState.Closed:
-        return 'closed';
-      case CircuitState.HalfOpen:
-        return 'half-open';
-      default:
-        return 'open';
-    }
+    return this.state;
   }
 
   /** Whether this node currently believes the backend reachable (closed circuit). */
   healthy(): boolean {
-    return this.position === 'closed';
+    return this.state === 'closed';
+  }
+
+  private admit<A>(call: () => Promise<E.Either<EcbError, A>>, deadline: AbortSignal | undefined): Promise<E.Either<EcbError, A>> {
+    this.active++;
+    // a call that waited in the queue past its deadline says nothing about the backend
+    const outcome =
+      deadline?.aborted === true
+        ? Promise.resolve(E.left(backendUnavailable('ECB is too busy: the call waited past its deadline', { circuit: 'queued' })))
+        : this.guarded(call);
+    return outcome.then(
+      (result) => {
+        this.release();
+        return result;
+      },
+      (error: unknown) => {
+        this.release();
+        return E.left(backendUnavailable('the backend call failed unexpectedly', { circuit: describe(error) }));
+      },
+    );
+  }
+
+  private release(): void {
+    this.active--;
+    const next = this.waiting.shift();
+    if (next !== undefined) next();
+  }
+
+  private guarded<A>(call: () => Promise<E.Either<EcbError, A>>): Promise<E.Either<EcbError, A>> {
+    switch (this.state) {
+      case 'closed':
+        return call().then((result) => {
+          // counted even when the circuit moved on meanwhile: a failure seen now is news of the backend now
+          if (!isUnavailable(result)) this.failures = 0;
+          else if (++this.failures >= this.threshold) this.open();
+          return result;
+        });
+      case 'half-open':
+        // wait for the trial, then go on as the circuit says
+        return (this.trial ?? Promise.resolve()).then(() => this.guarded(call));
+      default: {
+        if (this.now() - this.openedAt < this.cooldownMs) {
+          return Promise.resolve(
+            E.left(backendUnavailable('the backend is failing; ECB is not calling it for a moment', { circuit: 'open' })),
+          );
+        }
+        this.state = 'half-open';
+        const trial = call().then(
+          (result) => {
+            if (isUnavailable(result)) {
+              this.failures++;
+              this.open();
+            } else {
+              this.failures = 0;
+              this.close();
+            }
+            return result;
+          },
+          (error: unknown) => {
+            // not a backend answer at all: says nothing against the backend
+            this.close();
+            throw error;
+          },
+        );
+        this.trial = trial.catch(() => undefined);
+        return trial;
+      }
+    }
+  }
+
+  /** Opens the circuit for a cooldown, unless it is open already (a late failure does not extend it). */
+  private open(): void {
+    if (this.state === 'open') return;
+    this.state = 'open';
+    this.openedAt = this.now();
+    this.trial = undefined;
+  }
+
+  /** Closes the circuit after a successful trial; a circuit reopened meanwhile stays open. */
+  private close(): void {
+    if (this.state !== 'half-open') return;
+    this.state = 'closed';
+    this.trial = undefined;
   }
 }
 
