@@ -51,7 +51,39 @@ if (mode === 'A') {
     return claims;
   };
 
-  const post = async (operation, userToken, body) => {
+  // RELAY_POST=dispatch: the POST through undici's dispatch handler API, as ECB's transport does
+  // (no response stream); the default stays Pool.request + body.json() (docs/benchmarks.md, finding 6)
+  const postDispatch = (operation, userToken, body) =>
+    new Promise((resolve, reject) => {
+      const chunks = [];
+      let statusCode = 0;
+      pool.dispatch(
+        {
+          path: `/${operation}`,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${userToken}` },
+          body: JSON.stringify(body),
+        },
+        {
+          onRequestStart() {},
+          onResponseStart(_controller, status) {
+            statusCode = status;
+          },
+          onResponseData(_controller, chunk) {
+            chunks.push(chunk);
+          },
+          onResponseEnd() {
+            if (statusCode !== 200) return reject(new Error(`backend ${statusCode}`));
+            resolve(JSON.parse(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+          },
+          onResponseError(_controller, error) {
+            reject(error);
+          },
+        },
+      );
+    });
+
+  const post = process.env.RELAY_POST === 'dispatch' ? postDispatch : async (operation, userToken, body) => {
     const { statusCode, body: answer } = await pool.request({
       path: `/${operation}`,
       method: 'POST',

@@ -95,10 +95,16 @@ export class BackendCircuit {
   private admit<A>(call: () => Promise<E.Either<EcbError, A>>, deadline: AbortSignal | undefined): Promise<E.Either<EcbError, A>> {
     this.active++;
     // a call that waited in the queue past its deadline says nothing about the backend
-    const outcome =
-      deadline?.aborted === true
-        ? Promise.resolve(E.left(backendUnavailable('ECB is too busy: the call waited past its deadline', { circuit: 'queued' })))
-        : this.guarded(call);
+    let outcome: Promise<E.Either<EcbError, A>>;
+    try {
+      outcome =
+        deadline?.aborted === true
+          ? Promise.resolve(E.left(backendUnavailable('ECB is too busy: the call waited past its deadline', { circuit: 'queued' })))
+          : this.guarded(call);
+    } catch (error) {
+      // a call that throws instead of rejecting: answered like a rejection, never thrown at the caller
+      outcome = Promise.reject(error);
+    }
     return outcome.then(
       (result) => {
         this.release();

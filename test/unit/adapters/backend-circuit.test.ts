@@ -183,4 +183,15 @@ describe('BackendCircuit, the same policy as cockatiel', () => {
     expect(ran).to.equal(false);
     expect(circuit.position).to.equal('closed');
   });
+
+  it('answers a call that throws or rejects instead of returning a result as BACKEND_UNAVAILABLE, and frees its place', async () => {
+    const circuit = new BackendCircuit({ backendBreakerThreshold: 5, backendBreakerCooldownMs: 100, backendMaxConcurrency: 1, backendMaxQueued: 0 });
+    const thrown = await circuit.run((): Promise<E.Either<EcbError, string>> => {
+      throw new TypeError('bug');
+    });
+    expect(seen(thrown)).to.equal('BACKEND_UNAVAILABLE/TypeError');
+    const rejected = await circuit.run((): Promise<E.Either<EcbError, string>> => Promise.reject(new RangeError('bug')));
+    expect(seen(rejected)).to.equal('BACKEND_UNAVAILABLE/RangeError');
+    expect(seen(await circuit.run(() => Promise.resolve(result('ok'))))).to.equal('stored');
+  });
 });
