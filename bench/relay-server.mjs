@@ -2,7 +2,7 @@
 //   A, the floor: a bare Socket.IO relay: ack + room broadcast, no auth, no backend.
 //   B, the best pipeline: what ECB must do per message, written as lean as
 //      possible: RS256 verify (node:crypto) with a cache, one keep-alive POST
-//      on an undici Pool, ack, push the message to the thread room and the
+//      on an undici Pool (through its dispatch handler API), ack, push the message to the thread room and the
 //      refreshed thread to every member's room (for threads of more than 50
 //      members at most one `thread` event per second, the latest, as ECB's
 //      default ECB_THREAD_EVENT_* settings do).
@@ -51,8 +51,8 @@ if (mode === 'A') {
     return claims;
   };
 
-  // RELAY_POST=dispatch: the POST through undici's dispatch handler API, as ECB's transport does
-  // (no response stream); the default stays Pool.request + body.json() (docs/benchmarks.md, finding 6)
+  // The POST through undici's dispatch handler API, as ECB's transport does (no response stream):
+  // the leanest known way; RELAY_POST=request runs the former Pool.request + body.json() (docs/benchmarks.md, finding 6)
   const postDispatch = (operation, userToken, body) =>
     new Promise((resolve, reject) => {
       const chunks = [];
@@ -83,7 +83,7 @@ if (mode === 'A') {
       );
     });
 
-  const post = process.env.RELAY_POST === 'dispatch' ? postDispatch : async (operation, userToken, body) => {
+  const post = process.env.RELAY_POST !== 'request' ? postDispatch : async (operation, userToken, body) => {
     const { statusCode, body: answer } = await pool.request({
       path: `/${operation}`,
       method: 'POST',
