@@ -3,6 +3,7 @@
 //   npm run bench              full run (several minutes, 3 rounds)
 //   npm run bench -- --quick   about a minute, one round (CI smoke test)
 // Options: --servers A,B,C   --groups chat,fanout   --phases saturated,2000   --profile (every server runs with --cpu-prof) --profile-interval µs
+//   --node-args '--trace-gc ...' (extra Node flags for every server)
 //   --ecb-env K=V,...  (extra settings for C)   --rounds N   --out FILE
 // Exits 1 only when a message was lost or duplicated, an ack failed with a
 // non-retryable error (retryable ones are load shed, reported apart), or a
@@ -124,6 +125,8 @@ const main = async () => {
   const ecbNodeArgs = args.includes('--profile')
     ? ['--cpu-prof', `--cpu-prof-dir=${join(resultsDir, 'profiles')}`, `--cpu-prof-interval=${option('--profile-interval') ?? 1000}`]
     : [];
+  // --node-args '--heap-prof --heap-prof-dir=/tmp/h': extra Node flags for every server, for experiments
+  ecbNodeArgs.push(...(option('--node-args') ?? '').split(' ').filter(Boolean));
   for (const name of serverNames) {
     servers[name] =
       name === 'C' ? await startEcb('C', stub.url, keyFile, ecbEnv, ecbNodeArgs) : await startRelay(name, stub.url, keyFile, ecbNodeArgs);

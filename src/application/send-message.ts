@@ -37,26 +37,29 @@ export class SendMessage {
     this.authorize = authorizeThread(tokens, policy);
   }
 
-  // the hot path of ECB: one async frame per message (it is alive while the backend answers),
-  // plain awaits rather than a pipe of chains, each of which costs a promise hop
+  // the hot path of ECB: one async frame per message, alive while the backend answers (the task
+  // only calls the method, so it holds nothing itself); plain awaits rather than a pipe of chains,
+  // each of which costs a promise hop
   execute(actor: Actor, input: SendMessageInput): TE.TaskEither<EcbError, SendMessageResult> {
+    return () => this.send(actor, input);
+  }
+
+  private async send(actor: Actor, input: SendMessageInput): Promise<E.Either<EcbError, SendMessageResult>> {
     const valid = validateOutgoingMessage(this.policy.maxMessageBytes)(input.message);
-    return async () => {
-      if (E.isLeft(valid)) return valid;
-      const grant = await this.authorize({
-        userId: actor.caller.user.userId,
-        threadToken: input.threadToken,
-        threadId: input.threadId,
-      })();
-      if (E.isLeft(grant)) return grant;
-      if (isTyping(input.message)) return this.signalTyping(actor, grant.right, input);
-      const answer = await this.backend.addThreadMessage(actor.caller, {
-        threadId: grant.right.threadId,
-        message: input.message,
-        clientMessageId: input.clientMessageId,
-      })();
-      return E.isLeft(answer) ? answer : this.stored(actor, answer.right);
-    };
+    if (E.isLeft(valid)) return valid;
+    const grant = await this.authorize({
+      userId: actor.caller.user.userId,
+      threadToken: input.threadToken,
+      threadId: input.threadId,
+    })();
+    if (E.isLeft(grant)) return grant;
+    if (isTyping(input.message)) return this.signalTyping(actor, grant.right, input);
+    const answer = await this.backend.addThreadMessage(actor.caller, {
+      threadId: grant.right.threadId,
+      message: input.message,
+      clientMessageId: input.clientMessageId,
+    })();
+    return E.isLeft(answer) ? answer : this.stored(actor, answer.right);
   }
 
   private signalTyping(actor: Actor, grant: ThreadGrant, input: SendMessageInput): E.Either<EcbError, Record<string, never>> {

@@ -95,26 +95,45 @@ export class BackendCircuit {
   private admit<A>(call: () => Promise<E.Either<EcbError, A>>, deadline: AbortSignal | undefined): Promise<E.Either<EcbError, A>> {
     this.active++;
     // a call that waited in the queue past its deadline says nothing about the backend
+    if (deadline?.aborted === true) {
+      this.release();
+      return Promise.resolve(E.left(backendUnavailable('ECB is too busy: the call waited past its deadline', { circuit: 'queued' })));
+    }
     let outcome: Promise<E.Either<EcbError, A>>;
     try {
-      outcome =
-        deadline?.aborted === true
-          ? Promise.resolve(E.left(backendUnavailable('ECB is too busy: the call waited past its deadline', { circuit: 'queued' })))
-          : this.guarded(call);
+      // the closed circuit, nearly every call: one reaction that counts the outcome and frees the
+      // place, made once per circuit, so nothing per call stays alive while the backend answers
+      if (this.state === 'closed') return call().then(this.closedOutcome, this.unexpected) as Promise<E.Either<EcbError, A>>;
+      outcome = this.guarded(call);
     } catch (error) {
       // a call that throws instead of rejecting: answered like a rejection, never thrown at the caller
-      outcome = Promise.reject(error);
+      return this.unexpected(error);
     }
     return outcome.then(
       (result) => {
         this.release();
         return result;
       },
-      (error: unknown) => {
-        this.release();
-        return E.left(backendUnavailable('the backend call failed unexpectedly', { circuit: describe(error) }));
-      },
+      this.unexpected,
     );
+  }
+
+  /** A closed circuit's call settled: counted (even when the circuit moved on meanwhile: a failure seen now is news of the backend now), then its place freed. */
+  private readonly closedOutcome = (result: E.Either<EcbError, unknown>): E.Either<EcbError, unknown> => {
+    this.count(result);
+    this.release();
+    return result;
+  };
+
+  /** A call that rejected or threw: not a backend answer at all, so it counts neither way. */
+  private readonly unexpected = (error: unknown): Promise<E.Either<EcbError, never>> => {
+    this.release();
+    return Promise.resolve(E.left(backendUnavailable('the backend call failed unexpectedly', { circuit: describe(error) })));
+  };
+
+  private count(result: E.Either<EcbError, unknown>): void {
+    if (!isUnavailable(result)) this.failures = 0;
+    else if (++this.failures >= this.threshold) this.open();
   }
 
   private release(): void {
@@ -126,10 +145,9 @@ export class BackendCircuit {
   private guarded<A>(call: () => Promise<E.Either<EcbError, A>>): Promise<E.Either<EcbError, A>> {
     switch (this.state) {
       case 'closed':
+        // after waiting for a trial (admit runs a call on a closed circuit itself)
         return call().then((result) => {
-          // counted even when the circuit moved on meanwhile: a failure seen now is news of the backend now
-          if (!isUnavailable(result)) this.failures = 0;
-          else if (++this.failures >= this.threshold) this.open();
+          this.count(result);
           return result;
         });
       case 'half-open':

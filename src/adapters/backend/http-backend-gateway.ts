@@ -26,7 +26,7 @@ import {
   transportFailure,
   type Failure,
 } from './backend-failures.js';
-import type { BackendTransport } from './backend-transport.js';
+import type { BackendAnswer, BackendTransport } from './backend-transport.js';
 import { kyBackendTransport } from './ky-backend-transport.js';
 import { undiciBackendTransport } from './undici-backend-transport.js';
 import { BACKEND_LIMITS } from './backend-limits.js';
@@ -36,7 +36,8 @@ import { SharedDeadlines } from './shared-deadlines.js';
 /** One backend call: what to send, and how to read a successful answer. */
 interface BackendCall<A> {
   readonly operation: BackendOperation;
-  readonly body: Record<string, unknown>;
+  /** The request body, as JSON: serialized once, when the call is made. */
+  readonly payload: string;
   readonly headers: Record<string, string>;
   readonly decode: AnswerDecoder<A>;
   /** Credentials of this call, never to be echoed in an error message. */
@@ -82,7 +83,7 @@ export class HttpBackendGateway implements BackendGateway {
   exchangeAccessToken(accessToken: string, requestId: string): TE.TaskEither<EcbError, string> {
     return this.call({
       operation: 'getUserToken',
-      body: { accessToken },
+      payload: JSON.stringify({ accessToken }),
       headers: this.headers(requestId),
       decode: userTokenAnswer,
       secrets: [accessToken],
@@ -141,43 +142,44 @@ export class HttpBackendGateway implements BackendGateway {
   ): BackendCall<A> {
     return {
       operation,
-      body: { user: userReference(caller.user), ...body },
+      payload: JSON.stringify({ user: userReference(caller.user), ...body }),
       headers: this.headers(caller.requestId, caller.credential, clientMessageId),
       decode,
       secrets: [caller.credential],
     };
   }
 
+  // a method call rather than an async closure: the task itself holds nothing while the backend answers
   private call<A>(call: BackendCall<A>): TE.TaskEither<EcbError, A> {
-    return async () => {
-      const started = performance.now();
-      // one deadline for the whole call: waiting in the queue or for a half-open trial, every try
-      // and every pause; shared with the calls started in the same few ms, it aborts only once
-      // every one of them is past its own
-      const deadline = this.deadlines.acquire(started);
-      try {
-        // a write is tried once: no retry loop (and no frame of it) around its one attempt
-        const run = READS.has(call.operation)
-          ? () => this.tries(call, deadline.signal, started)
-          : () => this.attempt(call, deadline.signal).then(settled);
-        const result = await this.circuit.run(run, deadline.signal);
-        this.observe(call.operation, result, started);
-        return result;
-      } finally {
-        this.deadlines.release(deadline);
-      }
-    };
+    return () => this.perform(call);
+  }
+
+  private async perform<A>(call: BackendCall<A>): Promise<E.Either<EcbError, A>> {
+    const started = performance.now();
+    // one deadline for the whole call: waiting in the queue or for a half-open trial, every try
+    // and every pause; shared with the calls started in the same few ms, it aborts only once
+    // every one of them is past its own
+    const deadline = this.deadlines.acquire(started);
+    try {
+      const result = await this.circuit.run(
+        READS.has(call.operation) ? () => this.tries(call, deadline.signal, started) : () => this.once(call, deadline.signal),
+        deadline.signal,
+      );
+      this.observe(call.operation, result, started);
+      return result;
+    } finally {
+      this.deadlines.release(deadline);
+    }
   }
 
   /**
    * The first try, then, for a read whose failure allows it, at most
    * `readRetries` more after a jittered pause, while the deadline leaves
-   * room for the pause. Writes are tried once.
+   * room for the pause.
    */
   private async tries<A>(call: BackendCall<A>, deadline: AbortSignal, started: number): Promise<E.Either<EcbError, A>> {
     let result = await this.attempt(call, deadline);
-    const retries = READS.has(call.operation) ? BACKEND_LIMITS.readRetries : 0;
-    for (let retry = 0; retry < retries && E.isLeft(result) && result.left.retryable; retry++) {
+    for (let retry = 0; retry < BACKEND_LIMITS.readRetries && E.isLeft(result) && result.left.retryable; retry++) {
       const wait = backoffDelayMs(retry, BACKEND_LIMITS);
       if (performance.now() - started + wait >= this.config.backendTimeoutMs) break;
       if (!(await pause(wait, deadline))) break;
@@ -188,16 +190,32 @@ export class HttpBackendGateway implements BackendGateway {
 
   private async attempt<A>(call: BackendCall<A>, deadline: AbortSignal): Promise<Attempt<A>> {
     try {
-      const { status, body } = await this.http.post(call.operation, JSON.stringify(call.body), call.headers, deadline);
-      if (status < 200 || status > 299) return E.left(this.refusal(call, status, body._tag === 'Read' ? body.text : ''));
-      if (body._tag === 'TooLarge') {
-        return invalidAnswer(call, `the backend answer exceeds ${BACKEND_LIMITS.maxResponseBytes} bytes`);
-      }
-      return this.decode(call, body.text);
+      return this.interpret(call, await this.http.post(call.operation, call.payload, call.headers, deadline));
     } catch (error) {
-      const context = { operation: call.operation, timedOut: deadline.aborted, timeoutMs: this.config.backendTimeoutMs };
-      return E.left(transportFailure(error, context));
+      return this.transportFailure(call, error, deadline);
     }
+  }
+
+  /** A write is tried once: the same as one attempt, in one frame (it is alive while the backend answers). */
+  private async once<A>(call: BackendCall<A>, deadline: AbortSignal): Promise<E.Either<EcbError, A>> {
+    try {
+      return settled(this.interpret(call, await this.http.post(call.operation, call.payload, call.headers, deadline)));
+    } catch (error) {
+      return settled(this.transportFailure(call, error, deadline));
+    }
+  }
+
+  private interpret<A>(call: BackendCall<A>, { status, body }: BackendAnswer): Attempt<A> {
+    if (status < 200 || status > 299) return E.left(this.refusal(call, status, body._tag === 'Read' ? body.text : ''));
+    if (body._tag === 'TooLarge') {
+      return invalidAnswer(call, `the backend answer exceeds ${BACKEND_LIMITS.maxResponseBytes} bytes`);
+    }
+    return this.decode(call, body.text);
+  }
+
+  private transportFailure<A>(call: BackendCall<A>, error: unknown, deadline: AbortSignal): Attempt<A> {
+    const context = { operation: call.operation, timedOut: deadline.aborted, timeoutMs: this.config.backendTimeoutMs };
+    return E.left(transportFailure(error, context));
   }
 
   private refusal(call: BackendCall<unknown>, status: number, text: string): Failure {
