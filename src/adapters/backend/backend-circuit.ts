@@ -80,6 +80,26 @@ export class BackendCircuit {
   }
 
   /**
+   * The fast path of `run` for a caller that makes its call itself, in its
+   * own frame: when the circuit is closed and a place is free, takes the
+   * place and answers true; the caller then makes the call and must report
+   * its result with `leave` exactly once. Otherwise answers false and takes
+   * nothing: the caller goes through `run` (which queues, fails fast or
+   * waits for the trial). `run` on a closed circuit does exactly this.
+   */
+  tryEnter(): boolean {
+    if (this.state !== 'closed' || this.active >= this.maxInFlight) return false;
+    this.active++;
+    return true;
+  }
+
+  /** Ends a call that `tryEnter` admitted: its result counted as `run` counts it, then its place freed; `undefined` for a call that threw (counts neither way). */
+  leave(result: E.Either<EcbError, unknown> | undefined): void {
+    if (result !== undefined) this.count(result);
+    this.release();
+  }
+
+  /**
    * Where the circuit stands. An open circuit whose cooldown has passed
    * still reads 'open' until a call comes and becomes the trial.
    */

@@ -161,10 +161,25 @@ export class HttpBackendGateway implements BackendGateway {
     // every one of them is past its own
     const deadline = this.deadlines.acquire(started);
     try {
-      const result = await this.circuit.run(
-        READS.has(call.operation) ? () => this.tries(call, deadline.signal, started) : () => this.once(call, deadline.signal),
-        deadline.signal,
-      );
+      let result: E.Either<EcbError, A> | undefined;
+      if (!READS.has(call.operation) && this.circuit.tryEnter()) {
+        // a write on a closed circuit with a place free, nearly every message: tried once, here,
+        // so that one frame (this one) is alive while the backend answers, then given back
+        try {
+          result = settled(this.interpret(call, await this.http.post(call.operation, call.payload, call.headers, deadline.signal)));
+        } catch (error) {
+          result = settled(this.transportFailure(call, error, deadline.signal));
+        } finally {
+          this.circuit.leave(result);
+        }
+      } else {
+        result = await this.circuit.run(
+          READS.has(call.operation)
+            ? () => this.tries(call, deadline.signal, started)
+            : () => this.attempt(call, deadline.signal).then(settled),
+          deadline.signal,
+        );
+      }
       this.observe(call.operation, result, started);
       return result;
     } finally {
@@ -193,15 +208,6 @@ export class HttpBackendGateway implements BackendGateway {
       return this.interpret(call, await this.http.post(call.operation, call.payload, call.headers, deadline));
     } catch (error) {
       return this.transportFailure(call, error, deadline);
-    }
-  }
-
-  /** A write is tried once: the same as one attempt, in one frame (it is alive while the backend answers). */
-  private async once<A>(call: BackendCall<A>, deadline: AbortSignal): Promise<E.Either<EcbError, A>> {
-    try {
-      return settled(this.interpret(call, await this.http.post(call.operation, call.payload, call.headers, deadline)));
-    } catch (error) {
-      return settled(this.transportFailure(call, error, deadline));
     }
   }
 

@@ -85,6 +85,8 @@ describe('BackendCircuit, the same policy as cockatiel', () => {
           fc.record({
             // start some calls, then settle some of those in flight (in an arbitrary order), then let time pass
             start: fc.integer({ min: 0, max: 4 }),
+            // ours: the calls of this round made through tryEnter/leave where it admits them (as the gateway's writes)
+            fast: fc.boolean(),
             settle: fc.array(fc.record({ pick: fc.nat(), outcome: fc.constantFrom<Outcome>('ok', 'unavailable', 'other') }), { maxLength: 4 }),
             pauseMs: fc.constantFrom(0, 0, 50, 150),
           }),
@@ -96,7 +98,16 @@ describe('BackendCircuit, the same policy as cockatiel', () => {
           // each circuit's calls that reached the backend, by caller (the order they reach it in is not compared)
           const reached = { ours: new Map<number, Deferred>(), reference: new Map<number, Deferred>() };
           const answers = { ours: new Map<number, string>(), reference: new Map<number, string>() };
-          const start = (side: 'ours' | 'reference', caller: number): void => {
+          const start = (side: 'ours' | 'reference', caller: number, fast: boolean): void => {
+            if (side === 'ours' && fast && circuits.ours.tryEnter()) {
+              const call = deferred();
+              reached.ours.set(caller, call);
+              void call.promise.then((r) => {
+                circuits.ours.leave(r);
+                answers.ours.set(caller, seen(r));
+              });
+              return;
+            }
             void circuits[side]
               .run(() => {
                 const call = deferred();
@@ -120,8 +131,8 @@ describe('BackendCircuit, the same policy as cockatiel', () => {
           let started = 0;
           for (const round of rounds) {
             for (let i = 0; i < round.start; i++, started++) {
-              start('ours', started);
-              start('reference', started);
+              start('ours', started, round.fast);
+              start('reference', started, round.fast);
             }
             await flush();
             same();
@@ -150,20 +161,43 @@ describe('BackendCircuit, the same policy as cockatiel', () => {
         examples: [
           [
             [
-              { start: 3, settle: [{ pick: 0, outcome: 'unavailable' }, { pick: 0, outcome: 'unavailable' }], pauseMs: 150 },
-              { start: 1, settle: [{ pick: 0, outcome: 'unavailable' }], pauseMs: 0 },
+              { start: 3, fast: false, settle: [{ pick: 0, outcome: 'unavailable' }, { pick: 0, outcome: 'unavailable' }], pauseMs: 150 },
+              { start: 1, fast: false, settle: [{ pick: 0, outcome: 'unavailable' }], pauseMs: 0 },
             ],
           ],
           [
             [
-              { start: 2, settle: [], pauseMs: 0 },
-              { start: 1, settle: [{ pick: 0, outcome: 'unavailable' }, { pick: 0, outcome: 'unavailable' }], pauseMs: 150 },
-              { start: 1, settle: [{ pick: 0, outcome: 'unavailable' }], pauseMs: 0 },
+              { start: 2, fast: true, settle: [], pauseMs: 0 },
+              { start: 1, fast: false, settle: [{ pick: 0, outcome: 'unavailable' }, { pick: 0, outcome: 'unavailable' }], pauseMs: 150 },
+              { start: 1, fast: true, settle: [{ pick: 0, outcome: 'unavailable' }], pauseMs: 0 },
             ],
           ],
         ],
       },
     );
+  });
+
+  it('tryEnter admits only on a closed circuit with a place free; leave counts the result and frees the place', async () => {
+    const circuit = new BackendCircuit({ backendBreakerThreshold: 2, backendBreakerCooldownMs: 100, backendMaxConcurrency: 1, backendMaxQueued: 1 });
+    expect(circuit.tryEnter()).to.equal(true);
+    expect(circuit.tryEnter()).to.equal(false); // full
+    let ran = false;
+    const queued = circuit.run(() => {
+      ran = true;
+      return Promise.resolve(result('unavailable'));
+    });
+    circuit.leave(result('unavailable')); // the place goes to the queued call
+    expect(seen(await queued)).to.equal('BACKEND_UNAVAILABLE/HTTP 503');
+    expect(ran).to.equal(true);
+    expect(circuit.position).to.equal('open'); // two consecutive failures, one through each path
+    expect(circuit.tryEnter()).to.equal(false); // open: the caller must go through run, which fails fast
+    clock.tick(100);
+    expect(circuit.tryEnter()).to.equal(false); // the trial is run's
+    expect(seen(await circuit.run(() => Promise.resolve(result('ok'))))).to.equal('stored');
+    expect(circuit.tryEnter()).to.equal(true);
+    circuit.leave(undefined); // a call that threw: frees the place, counts neither way
+    expect(circuit.tryEnter()).to.equal(true);
+    circuit.leave(result('ok'));
   });
 
   it('refuses a call that waited in the queue past its deadline, without running it', async () => {
