@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type {} from '@koa/bodyparser';
 import Router from '@koa/router';
 import * as E from 'fp-ts/lib/Either.js';
@@ -29,6 +28,7 @@ import type { Logger } from '../observability/pino-logger.js';
 import type { PromMetrics } from '../observability/prom-metrics.js';
 import { sendError } from './koa-errors.js';
 import { isServerSideFailure } from '../wire-error.js';
+import { newRequestId } from '../request-id.js';
 
 /**
  * The REST mirror of the socket events (ECB-SPEC §4): the same use-cases,
@@ -58,7 +58,7 @@ export class KoaClientApi {
       this.respond(ctx, 'getUserToken', async () => {
         const body = decodeRequest(AccessTokenRequestCodec)(ctx.request.body);
         if (E.isLeft(body)) return body;
-        const session = await this.exchangeAccessToken.execute(body.right.accessToken, randomUUID())();
+        const session = await this.exchangeAccessToken.execute(body.right.accessToken, newRequestId())();
         return E.map(({ userToken, user }: { userToken: string; user: unknown }) => ({ userToken, user }))(session);
       }),
     );
@@ -116,7 +116,7 @@ export class KoaClientApi {
       if (credential === undefined) return E.left(unauthorized('send Authorization: Bearer <userToken>'));
       const identity = await this.authenticateUser.execute(credential)();
       if (E.isLeft(identity)) return identity;
-      return run({ caller: { user: identity.right.user, credential, requestId: randomUUID() } });
+      return run({ caller: { user: identity.right.user, credential, requestId: newRequestId() } });
     });
   }
 

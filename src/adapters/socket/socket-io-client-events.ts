@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import * as t from 'io-ts/lib/index.js';
@@ -30,6 +29,7 @@ import type { InFlightOperations } from '../in-flight-operations.js';
 import { describeCause } from '../observability/describe-cause.js';
 import type { Logger } from '../observability/pino-logger.js';
 import type { PromMetrics } from '../observability/prom-metrics.js';
+import { newRequestId } from '../request-id.js';
 import { isServerSideFailure, toWireError } from '../wire-error.js';
 import { userRoom } from './rooms.js';
 import { SocketIoAbuseGuard } from './socket-io-abuse-guard.js';
@@ -106,7 +106,7 @@ export class SocketIoClientEvents {
       return E.map((verified: UserIdentity) => ({ identity: verified, credential: userToken }))(identity);
     }
     if (accessToken !== undefined) {
-      const session = await this.exchangeAccessToken.execute(accessToken, randomUUID())();
+      const session = await this.exchangeAccessToken.execute(accessToken, newRequestId())();
       return E.map((s: { userToken: string; user: User; expiresAt: number }) => ({
         identity: { user: s.user, expiresAt: s.expiresAt },
         credential: s.userToken,
@@ -181,7 +181,7 @@ export class SocketIoClientEvents {
         return;
       }
       // a literal per request: cheaper than spreading a per-connection template
-      const requestActor: Actor = { caller: { user, credential, requestId: randomUUID() }, subscriber };
+      const requestActor: Actor = { caller: { user, credential, requestId: newRequestId() }, subscriber };
       // counted without a wrapping async frame: one less object per request alive while the backend answers
       this.inFlight.begin();
       let handled: Promise<E.Either<EcbError, unknown>>;
