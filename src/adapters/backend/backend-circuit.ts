@@ -114,21 +114,24 @@ export class BackendCircuit {
 
   private admit<A>(call: () => Promise<E.Either<EcbError, A>>, deadline: AbortSignal | undefined): Promise<E.Either<EcbError, A>> {
     this.active++;
-    // a call that waited in the queue past its deadline says nothing about the backend
-    if (deadline?.aborted === true) {
-      this.release();
-      return Promise.resolve(E.left(backendUnavailable('ECB is too busy: the call waited past its deadline', { circuit: 'queued' })));
-    }
     let outcome: Promise<E.Either<EcbError, A>>;
     try {
-      // the closed circuit, nearly every call: one reaction that counts the outcome and frees the
-      // place, made once per circuit, so nothing per call stays alive while the backend answers
-      if (this.state === 'closed') return call().then(this.closedOutcome, this.unexpected) as Promise<E.Either<EcbError, A>>;
-      outcome = this.guarded(call);
+      if (deadline?.aborted === true) {
+        // a call that waited in the queue past its deadline says nothing about the backend
+        outcome = Promise.resolve(E.left(backendUnavailable('ECB is too busy: the call waited past its deadline', { circuit: 'queued' })));
+      } else if (this.state === 'closed') {
+        // nearly every call: one reaction that counts the outcome and frees the place, made once
+        // per circuit, so nothing of the circuit's stays alive per call while the backend answers
+        return call().then(this.closedOutcome, this.unexpected) as Promise<E.Either<EcbError, A>>;
+      } else {
+        outcome = this.guarded(call);
+      }
     } catch (error) {
       // a call that throws instead of rejecting: answered like a rejection, never thrown at the caller
-      return this.unexpected(error);
+      outcome = Promise.reject(error);
     }
+    // the place is freed in a later reaction, never here: freeing it admits the next queued call,
+    // and a queue of calls past their deadline must not be refused recursively (the stack)
     return outcome.then(
       (result) => {
         this.release();
@@ -146,9 +149,9 @@ export class BackendCircuit {
   };
 
   /** A call that rejected or threw: not a backend answer at all, so it counts neither way. */
-  private readonly unexpected = (error: unknown): Promise<E.Either<EcbError, never>> => {
+  private readonly unexpected = (error: unknown): E.Either<EcbError, never> => {
     this.release();
-    return Promise.resolve(E.left(backendUnavailable('the backend call failed unexpectedly', { circuit: describe(error) })));
+    return E.left(backendUnavailable('the backend call failed unexpectedly', { circuit: describe(error) }));
   };
 
   private count(result: E.Either<EcbError, unknown>): void {

@@ -218,6 +218,21 @@ describe('BackendCircuit, the same policy as cockatiel', () => {
     expect(circuit.position).to.equal('closed');
   });
 
+  it('refuses thousands of queued calls past their deadline one after another, without deepening the stack', async () => {
+    const queued = 20_000;
+    const circuit = new BackendCircuit({ backendBreakerThreshold: 5, backendBreakerCooldownMs: 100, backendMaxConcurrency: 1, backendMaxQueued: queued });
+    const first = deferred();
+    const running = circuit.run(() => first.promise);
+    const deadline = new AbortController();
+    const waiting = Array.from({ length: queued }, () => circuit.run(() => Promise.resolve(result('ok')), deadline.signal));
+    deadline.abort();
+    first.resolve('ok');
+    expect(seen(await running)).to.equal('stored');
+    const answers = new Set((await Promise.all(waiting)).map(seen));
+    expect([...answers]).to.deep.equal(['BACKEND_UNAVAILABLE/queued']);
+    expect(seen(await circuit.run(() => Promise.resolve(result('ok'))))).to.equal('stored'); // every place given back
+  });
+
   it('answers a call that throws or rejects instead of returning a result as BACKEND_UNAVAILABLE, and frees its place', async () => {
     const circuit = new BackendCircuit({ backendBreakerThreshold: 5, backendBreakerCooldownMs: 100, backendMaxConcurrency: 1, backendMaxQueued: 0 });
     const thrown = await circuit.run((): Promise<E.Either<EcbError, string>> => {
