@@ -301,21 +301,34 @@ const groups = {
     return phases;
   },
 
-  /** Idle connections: the server's RSS before and after, per connection. */
+  /**
+   * Idle connections: the server's RSS before, halfway and after, per
+   * connection. Two figures: from the start (everything the connections
+   * made the process take, fixed costs included: V8 growing its young
+   * generation, the handshake path's compiled code) and at the margin, over
+   * the second half (what one more connection costs once the process is
+   * warm). Each half settles before RSS is read.
+   */
   async idle(job, fixture) {
     await sleep(1000);
     const before = rssBytes(job.serverPid);
     const tokens = Array.from({ length: job.connections }, (_, i) => fixture.users[i % fixture.users.length].token);
-    const clients = await connectAll(job.url, tokens);
+    const half = Math.floor(tokens.length / 2);
+    const first = await connectAll(job.url, tokens.slice(0, half));
+    await sleep(job.settleMs);
+    const halfway = rssBytes(job.serverPid);
+    const second = await connectAll(job.url, tokens.slice(half));
     await sleep(job.settleMs);
     const after = rssBytes(job.serverPid);
-    await closeAll(clients);
+    await closeAll([...first, ...second]);
     return {
       idle: {
-        connections: clients.length,
+        connections: first.length + second.length,
         rssBeforeBytes: before,
+        rssHalfwayBytes: halfway,
         rssAfterBytes: after,
-        rssBytesPerConnection: (after - before) / clients.length,
+        rssBytesPerConnection: (after - before) / (first.length + second.length),
+        rssBytesPerConnectionMarginal: (after - halfway) / second.length,
       },
     };
   },

@@ -2,8 +2,9 @@
 // interleaved in one session against one backend stub and one load generator.
 //   npm run bench              full run (several minutes, 3 rounds)
 //   npm run bench -- --quick   about a minute, one round (CI smoke test)
+// Every server runs with ECB's Node flags (bin/ecb.js's shebang line: a 32 MiB semi-space).
 // Options: --servers A,B,C   --groups chat,fanout   --phases saturated,2000   --profile (every server runs with --cpu-prof) --profile-interval µs
-//   --node-args '--trace-gc ...' (extra Node flags for every server)
+//   --node-args '--trace-gc ...' (extra Node flags for every server)   --node-defaults (all servers on Node's defaults instead)
 //   --ecb-env K=V,...  (extra settings for C)   --rounds N   --out FILE
 // Exits 1 only when a message was lost or duplicated, an ack failed with a
 // non-retryable error (retryable ones are load shed, reported apart), or a
@@ -12,7 +13,7 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runLoad, startEcb, startRelay, startStub } from './lib/servers.mjs';
+import { ecbNodeFlags, runLoad, startEcb, startRelay, startStub } from './lib/servers.mjs';
 import { newKeys, signJwt, userId } from './lib/tokens.mjs';
 import { evaluate, printTable } from './lib/report.mjs';
 import { median } from './lib/stats.mjs';
@@ -122,16 +123,19 @@ const main = async () => {
     });
   }
   // --profile-interval µs: finer sampling than Node's default 1000 µs, for per-message attribution
+  const runtimeFlags = args.includes('--node-defaults') ? [] : ecbNodeFlags();
   const ecbNodeArgs = args.includes('--profile')
     ? ['--cpu-prof', `--cpu-prof-dir=${join(resultsDir, 'profiles')}`, `--cpu-prof-interval=${option('--profile-interval') ?? 1000}`]
     : [];
   // --node-args '--heap-prof --heap-prof-dir=/tmp/h': extra Node flags for every server, for experiments
+  ecbNodeArgs.unshift(...runtimeFlags);
   ecbNodeArgs.push(...(option('--node-args') ?? '').split(' ').filter(Boolean));
-  for (const name of serverNames) {
-    servers[name] =
-      name === 'C' ? await startEcb('C', stub.url, keyFile, ecbEnv, ecbNodeArgs) : await startRelay(name, stub.url, keyFile, ecbNodeArgs);
-  }
-  log(`${clock()} started: backend stub ${stub.url}; ${serverNames.map((n) => `${n} pid ${servers[n].pid}`).join(', ')}`);
+  const startServer = (name) =>
+    name === 'C' ? startEcb('C', stub.url, keyFile, ecbEnv, ecbNodeArgs) : startRelay(name, stub.url, keyFile, ecbNodeArgs);
+  for (const name of serverNames) servers[name] = await startServer(name);
+  log(
+    `${clock()} started: backend stub ${stub.url}; ${serverNames.map((n) => `${n} pid ${servers[n].pid}`).join(', ')}; Node flags: ${runtimeFlags.join(' ') || "Node's defaults"}`,
+  );
 
   const runs = [];
   const plan = [];
@@ -145,7 +149,13 @@ const main = async () => {
   }
   let failed = false;
   for (const [i, { round, g, name }] of plan.entries()) {
-    const server = servers[name];
+    // Idle memory is measured on a server started for it: after the other
+    // scenarios a server's heap holds their garbage, which its collector may
+    // free (or not) while the idle connections settle, so RSS after minus
+    // RSS before would say more about the previous scenario than about
+    // connections (it came out negative for A and B in later rounds).
+    const fresh = g.group === 'idle' ? await startServer(name) : undefined;
+    const server = fresh ?? servers[name];
     const title = `[${String(i + 1).padStart(2)}/${plan.length} ${clock()}] round ${round + 1} ${g.label ?? g.group} on ${name}`;
     status(title);
     const job = {
@@ -166,9 +176,11 @@ const main = async () => {
       done(`${title}: FAILED ${String(error.message ?? error).split('\n')[0]}`);
       runs.push({ round, group: g.group, server: name, error: String(error.message ?? error) });
     }
-    if (server.state.crashed !== undefined) {
+    const crashed = server.state.crashed;
+    if (fresh !== undefined) await fresh.stop();
+    if (crashed !== undefined) {
       failed = true;
-      log(`CRASH: ${server.state.crashed}`);
+      log(`CRASH: ${crashed}`);
       break;
     }
   }
@@ -192,6 +204,7 @@ const main = async () => {
     mode: quick ? 'quick' : 'full',
     machine,
     parameters: P,
+    nodeFlags: runtimeFlags,
     scenarios,
     targets: evaluate(scenarios),
     scaling,

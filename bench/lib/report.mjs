@@ -51,6 +51,7 @@ const ROWS = [
   ['latencyMs.p99', 'p99 ms', 2],
   ['latencyMs.p999', 'p99.9 ms', 2],
   ['rssBytesPerConnection', 'RSS KiB/conn', 1, 1 / 1024],
+  ['rssBytesPerConnectionMarginal', 'KiB/conn margin', 1, 1 / 1024],
   ['handshakesPerSecond', 'handshakes/s', 0],
   ['cpuMicrosPerHandshake', 'CPU µs/handshake', 0],
   ['connectMs.p99', 'connect p99 ms', 1],

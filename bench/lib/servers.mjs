@@ -2,6 +2,7 @@
 // the load generator and the backend stub to CPU 1 (the machine has 2 cores),
 // so the server under test has one core of its own and is measured alone.
 import { execFileSync, fork, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,6 +11,18 @@ const here = (file) => fileURLToPath(new URL(`../${file}`, import.meta.url));
 const root = fileURLToPath(new URL('../../', import.meta.url));
 export const SERVER_CPU = '0';
 export const LOAD_CPU = '1';
+
+/**
+ * The Node flags ECB runs with: those of bin/ecb.js's `#!/usr/bin/env -S node ...`
+ * line, as `./bin/ecb.js start` and `npx ecb start` run it. The benchmark
+ * gives them to A and B too, so that the three servers share one runtime
+ * (`--node-defaults` runs all three with Node's defaults instead).
+ */
+export const ecbNodeFlags = () => {
+  const shebang = readFileSync(fileURLToPath(new URL('../../bin/ecb.js', import.meta.url)), 'utf8').split('\n')[0];
+  const match = /^#!\/usr\/bin\/env -S node(.*)$/.exec(shebang);
+  return match === null ? [] : match[1].trim().split(/\s+/).filter(Boolean);
+};
 
 export const pin = (pid, cpu) => {
   try {
@@ -67,8 +80,8 @@ export const startRelay = (mode, stubUrl, keyFile, nodeArgs = []) =>
     child.once('exit', (code) => reject(new Error(`server ${mode} exited (${code})`)));
   });
 
-/** C: ECB from its own CLI (`node bin/ecb.js start`), configured by environment only. */
-export const startEcb = async (name, stubUrl, keyFile, extraEnv = {}, nodeArgs = [], cpu = SERVER_CPU) => {
+/** C: ECB from its own CLI (`node <its shebang flags> bin/ecb.js start`, as `./bin/ecb.js start` runs), configured by environment only. */
+export const startEcb = async (name, stubUrl, keyFile, extraEnv = {}, nodeArgs = ecbNodeFlags(), cpu = SERVER_CPU) => {
   const port = await freePort();
   const child = spawn('taskset', ['-c', cpu, process.execPath, ...nodeArgs, 'bin/ecb.js', 'start'], {
     cwd: root,

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,9 +18,9 @@ interface Run {
   readonly exited: Promise<number | null>;
 }
 
-/** Runs the real `ecb` command line as a user would. */
-const ecb = (args: string[], env: Record<string, string | undefined> = {}): Run => {
-  const child = spawn(process.execPath, [ECB_BIN, ...args], {
+/** Runs the real `ecb` command line as a user would (`node bin/ecb.js ...`, or the executable itself). */
+const ecb = (args: string[], env: Record<string, string | undefined> = {}, asExecutable = false): Run => {
+  const child = spawn(asExecutable ? ECB_BIN : process.execPath, asExecutable ? args : [ECB_BIN, ...args], {
     env: { PATH: process.env['PATH'], ...env } as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -133,6 +133,58 @@ describe('the ecb command line', function () {
       expect(ack.ok, 'the in-flight request still gets its answer').to.equal(true);
       expect(await run.exited).to.equal(0);
       client.close();
+    });
+  });
+
+  describe("the young generation ECB is tuned for (bin/ecb.js's Node flags)", () => {
+    let stub: StubBackend;
+    before(async () => {
+      stub = await startStubBackend();
+    });
+    after(() => stub.close());
+
+    const startAndRead = async (asExecutable: boolean): Promise<string> => {
+      const run = ecb(
+        ['start'],
+        {
+          ECB_BACKEND_URL: stub.url,
+          ECB_PUBLIC_KEY: (await testKeys()).publicPem.replace(/\n/g, '\\n'),
+          ECB_PORT: '0',
+          ECB_HOST: '127.0.0.1',
+        },
+        asExecutable,
+      );
+      try {
+        await eventually(() => (run.stdout.includes('ECB listening') ? true : undefined));
+        return run.stdout;
+      } finally {
+        run.child.kill('SIGTERM');
+        await run.exited;
+      }
+    };
+
+    it('the executable starts Node with the setting, so ECB gives no advice', async () => {
+      const stdout = await startAndRead(true);
+      expect(stdout).not.to.contain('semiSpaceMiB');
+    });
+
+    it('`node bin/ecb.js start` without it logs one line saying how to pass it', async () => {
+      const stdout = await startAndRead(false);
+      const advice = stdout.split('\n').filter((line) => line.includes('"semiSpaceMiB":"default"'));
+      expect(advice).to.have.length(1);
+      expect(advice[0]).to.contain('--max-semi-space-size=32');
+    });
+
+    it("the setting takes effect: V8 grows the young generation past Node's 16 MiB semi-spaces", () => {
+      // what the executable's `#!/usr/bin/env -S node ...` line runs, with a script that fills the young generation
+      const flags = readFileSync(ECB_BIN, 'utf8').split('\n')[0]!.replace('#!/usr/bin/env -S node', '').trim().split(/\s+/);
+      const probe =
+        "const v8=require('node:v8');const keep=[];for(let i=0;i<3e6;i++){const o={a:i,b:[i]};if(i%10===0)keep.push(o);if(keep.length>20000)keep.length=0}" +
+        "process.stdout.write(String(v8.getHeapSpaceStatistics().find((s)=>s.space_name==='new_space').space_size/2**20))";
+      const tuned = Number(execFileSync(process.execPath, [...flags, '-e', probe], { encoding: 'utf8' }));
+      const plain = Number(execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8' }));
+      expect(flags).to.deep.equal(['--max-semi-space-size=32']);
+      expect(tuned, 'new space with the flags, MiB').to.be.greaterThan(plain);
     });
   });
 

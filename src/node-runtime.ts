@@ -1,0 +1,32 @@
+/**
+ * The Node runtime setting ECB is tuned for: V8's young generation with
+ * semi-spaces of 32 MiB instead of Node's 16 (docs/benchmarks.md, finding 8).
+ * Under load every request in flight keeps a few kilobytes alive until the
+ * backend answers; with the default size the scavenger copies (and promotes)
+ * much of it, with 32 MiB it mostly dies young. `./bin/ecb.js` and `npx ecb`
+ * start Node with it (the executable's `#!/usr/bin/env -S node ...` line).
+ * It cannot be set once Node runs, so `node bin/ecb.js` needs it passed.
+ */
+export const RECOMMENDED_SEMI_SPACE_MIB = 32;
+
+const FLAG = /^--max[-_]semi[-_]space[-_]size(?:=(\d+))?$/;
+
+/**
+ * The semi-space size (MiB) this process was started with, from its Node
+ * flags (`process.execArgv`) and `NODE_OPTIONS`; undefined when neither sets
+ * it (Node's default). Where both do, Node applies `NODE_OPTIONS` first and
+ * the command line last, so the command line wins.
+ */
+export const configuredSemiSpaceMiB = (execArgv: readonly string[], nodeOptions: string | undefined): number | undefined => {
+  let size: number | undefined;
+  for (const args of [(nodeOptions ?? '').split(/\s+/).filter(Boolean), execArgv]) {
+    for (let i = 0; i < args.length; i++) {
+      const match = FLAG.exec(args[i]!);
+      if (match === null) continue;
+      const value = match[1] ?? args[i + 1];
+      const mib = Number(value);
+      if (value !== undefined && /^\d+$/.test(value) && mib > 0) size = mib;
+    }
+  }
+  return size;
+};
