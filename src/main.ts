@@ -35,7 +35,7 @@ export const adviseOnYoungGeneration = (logger: Logger, semiSpaceMiB: number | u
   if (semiSpaceMiB !== undefined) return;
   logger.info(
     { semiSpaceMiB: 'default', recommended: RECOMMENDED_SEMI_SPACE_MIB },
-    `Node runs with its default young generation: under load ECB spends about a fifth more CPU per message than with --max-semi-space-size=${RECOMMENDED_SEMI_SPACE_MIB}; start it with ./bin/ecb.js (which passes it) or pass it to node yourself (docs/operations.md#sizing-notes)`,
+    `Node runs with its default young generation: under load ECB spends 10-20 % more CPU per message than with --max-semi-space-size=${RECOMMENDED_SEMI_SPACE_MIB}; start it with ./bin/ecb.js (which passes it) or pass it to node yourself (docs/operations.md#sizing-notes)`,
   );
 };
 
