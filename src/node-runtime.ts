@@ -9,7 +9,8 @@
  */
 export const RECOMMENDED_SEMI_SPACE_MIB = 32;
 
-const FLAG = /^--max[-_]semi[-_]space[-_]size(?:=(\d+))?$/;
+// V8 takes dashes or underscores in a flag's name; Node takes its value only after `=`
+const FLAG = /^--max[-_]semi[-_]space[-_]size=(\d+)$/;
 
 /**
  * The semi-space size (MiB) this process was started with, from its Node
@@ -19,14 +20,9 @@ const FLAG = /^--max[-_]semi[-_]space[-_]size(?:=(\d+))?$/;
  */
 export const configuredSemiSpaceMiB = (execArgv: readonly string[], nodeOptions: string | undefined): number | undefined => {
   let size: number | undefined;
-  for (const args of [(nodeOptions ?? '').split(/\s+/).filter(Boolean), execArgv]) {
-    for (let i = 0; i < args.length; i++) {
-      const match = FLAG.exec(args[i]!);
-      if (match === null) continue;
-      const value = match[1] ?? args[i + 1];
-      const mib = Number(value);
-      if (value !== undefined && /^\d+$/.test(value) && mib > 0) size = mib;
-    }
+  for (const arg of [...(nodeOptions ?? '').split(/\s+/), ...execArgv]) {
+    const mib = Number(FLAG.exec(arg)?.[1]);
+    if (mib > 0) size = mib;
   }
   return size;
 };

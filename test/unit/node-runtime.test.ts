@@ -8,7 +8,6 @@ describe('the young-generation setting ECB is started with', () => {
   it('is read from the Node flags, in every spelling Node accepts', () => {
     expect(configuredSemiSpaceMiB(['--max-semi-space-size=32'], undefined)).to.equal(32);
     expect(configuredSemiSpaceMiB(['--max_semi_space_size=64'], undefined)).to.equal(64);
-    expect(configuredSemiSpaceMiB(['--max-semi-space-size', '48'], undefined)).to.equal(48);
     expect(configuredSemiSpaceMiB([], '--max-old-space-size=4096 --max-semi-space-size=24')).to.equal(24);
   });
 
@@ -21,6 +20,7 @@ describe('the young-generation setting ECB is started with', () => {
     expect(configuredSemiSpaceMiB(['--max-old-space-size=4096', '--enable-source-maps'], '')).to.equal(undefined);
     expect(configuredSemiSpaceMiB(['--max-semi-space-size=lots'], undefined)).to.equal(undefined);
     expect(configuredSemiSpaceMiB(['--max-semi-space-size'], undefined)).to.equal(undefined);
+    expect(configuredSemiSpaceMiB(['--max-semi-space-size=0'], undefined)).to.equal(undefined);
     expect(configuredSemiSpaceMiB(['--max-semi-space-size-extra=32'], undefined)).to.equal(undefined);
   });
 
