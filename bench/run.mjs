@@ -188,7 +188,7 @@ const main = async () => {
   let scaling;
   if (!quick && !args.includes('--no-scaling')) {
     status(`${clock()} scaling: 2 ECB processes behind the Redis adapter`);
-    scaling = await runScaling({ stubUrl: stub.url, keyFile, fixtureFile, timing, pairs: P.pairs }).catch((e) => ({ pending: String(e.message ?? e) }));
+    scaling = await runScaling({ stubUrl: stub.url, keyFile, fixtureFile, timing, pairs: P.pairs, nodeArgs: runtimeFlags }).catch((e) => ({ pending: String(e.message ?? e) }));
     done(`${clock()} scaling: ${scaling.pending ?? JSON.stringify(scaling.summary)}`);
   }
 

@@ -46,14 +46,15 @@ const phasesFor = (timing) => [
 ];
 
 /** Two ECB nodes, with or without Redis; one chat group across them; both stopped. */
-const measure = async ({ label, withRedis, stubUrl, keyFile, fixtureFile, timing, pairs, onProgress }) => {
+// nodeArgs: Node flags of both ECB nodes (undefined: ECB's own, from bin/ecb.js)
+const measure = async ({ label, withRedis, stubUrl, keyFile, fixtureFile, timing, pairs, nodeArgs, onProgress }) => {
   // a prefix of its own: a run never hears (nor disturbs) anything else on this Redis
   const prefix = `ecb-bench-${process.pid}-${Date.now().toString(36)}`;
   const env = withRedis ? { ECB_REDIS_URL: REDIS_URL, ECB_REDIS_CHANNEL_PREFIX: prefix, ECB_LOG_LEVEL: 'warn' } : { ECB_LOG_LEVEL: 'warn' };
   const nodes = [];
   try {
-    nodes.push(await startEcb(`${label}-1`, stubUrl, keyFile, env));
-    nodes.push(await startEcb(`${label}-2`, stubUrl, keyFile, env));
+    nodes.push(await startEcb(`${label}-1`, stubUrl, keyFile, env, nodeArgs));
+    nodes.push(await startEcb(`${label}-2`, stubUrl, keyFile, env, nodeArgs));
     const redis = withRedis ? redisPid() : undefined;
     const result = await runLoad(
       {
@@ -109,13 +110,13 @@ const brief = (r) => ({
  * nodes). Called by run.mjs with its stub and fixture (users 2p and 2p+1 share
  * thread c<p>); `summary` is one line per phase and setup.
  */
-export const runScaling = async ({ stubUrl, keyFile, fixtureFile, timing, pairs, onProgress = () => {} }) => {
+export const runScaling = async ({ stubUrl, keyFile, fixtureFile, timing, pairs, nodeArgs, onProgress = () => {} }) => {
   const runs = {};
   for (const [label, withRedis] of [
     ['single', false],
     ['redis', true],
   ]) {
-    runs[label] = await measure({ label, withRedis, stubUrl, keyFile, fixtureFile, timing, pairs, onProgress: (t) => onProgress(`${label}: ${t}`) });
+    runs[label] = await measure({ label, withRedis, stubUrl, keyFile, fixtureFile, timing, pairs, nodeArgs, onProgress: (t) => onProgress(`${label}: ${t}`) });
   }
   const summary = {};
   for (const [label, result] of Object.entries(runs)) {

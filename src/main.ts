@@ -1,7 +1,7 @@
 import { describeCause } from './adapters/observability/describe-cause.js';
 import type { Logger } from './adapters/observability/pino-logger.js';
 import { ConfigError, loadConfig, type EcbConfig } from './config.js';
-import { configuredSemiSpaceMiB, RECOMMENDED_SEMI_SPACE_MIB } from './node-runtime.js';
+import { adviseOnYoungGeneration, configuredSemiSpaceMiB } from './node-runtime.js';
 import { TOKENS } from './tokens.js';
 import { startEcb, type RunningEcb, type StartOptions } from './server.js';
 
@@ -25,18 +25,6 @@ export const main = async (env: NodeJS.ProcessEnv = process.env, options: StartO
   logUnhandledRejections(logger);
   adviseOnYoungGeneration(logger, configuredSemiSpaceMiB(process.execArgv, env['NODE_OPTIONS']));
   return running;
-};
-
-/**
- * Started by `node bin/ecb.js` without the young-generation setting that
- * `./bin/ecb.js` passes: one line saying what that costs and how to pass it.
- */
-export const adviseOnYoungGeneration = (logger: Logger, semiSpaceMiB: number | undefined): void => {
-  if (semiSpaceMiB !== undefined) return;
-  logger.info(
-    { semiSpaceMiB: 'default', recommended: RECOMMENDED_SEMI_SPACE_MIB },
-    `Node runs with its default young generation: under load ECB spends 10-20 % more CPU per message than with --max-semi-space-size=${RECOMMENDED_SEMI_SPACE_MIB}; start it with ./bin/ecb.js (which passes it) or pass it to node yourself (docs/operations.md#sizing-notes)`,
-  );
 };
 
 /**

@@ -1,3 +1,5 @@
+import type { Logger } from './adapters/observability/pino-logger.js';
+
 /**
  * The Node runtime setting ECB is tuned for: V8's young generation with
  * semi-spaces of 32 MiB instead of Node's 16 (docs/benchmarks.md, finding 8).
@@ -25,4 +27,16 @@ export const configuredSemiSpaceMiB = (execArgv: readonly string[], nodeOptions:
     if (mib > 0) size = mib;
   }
   return size;
+};
+
+/**
+ * Started by `node bin/ecb.js` without the young-generation setting that
+ * `./bin/ecb.js` passes: one line saying what that costs and how to pass it.
+ */
+export const adviseOnYoungGeneration = (logger: Logger, semiSpaceMiB: number | undefined): void => {
+  if (semiSpaceMiB !== undefined) return;
+  logger.info(
+    { semiSpaceMiB: 'default', recommended: RECOMMENDED_SEMI_SPACE_MIB },
+    `Node runs with its default young generation: under load ECB spends 10-20 % more CPU per message than with --max-semi-space-size=${RECOMMENDED_SEMI_SPACE_MIB}; start it with ./bin/ecb.js (which passes it) or pass it to node yourself (docs/operations.md#sizing-notes)`,
+  );
 };

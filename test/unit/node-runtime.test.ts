@@ -1,8 +1,7 @@
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import { createLogger } from '../../src/adapters/observability/pino-logger.js';
-import { adviseOnYoungGeneration } from '../../src/main.js';
-import { configuredSemiSpaceMiB, RECOMMENDED_SEMI_SPACE_MIB } from '../../src/node-runtime.js';
+import { adviseOnYoungGeneration, configuredSemiSpaceMiB, RECOMMENDED_SEMI_SPACE_MIB } from '../../src/node-runtime.js';
 
 describe('the young-generation setting ECB is started with', () => {
   it('is read from the Node flags, in every spelling Node accepts', () => {

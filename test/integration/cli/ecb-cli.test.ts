@@ -8,6 +8,7 @@ import { io } from 'socket.io-client';
 import { createClient, waitFor } from '../../support/ecb-harness.js';
 import { testKeys } from '../../support/keys.js';
 import { startStubBackend, type StubBackend } from '../../support/stub-backend.js';
+import { RECOMMENDED_SEMI_SPACE_MIB } from '../../../src/node-runtime.js';
 
 const ECB_BIN = fileURLToPath(new URL('../../../../bin/ecb.js', import.meta.url));
 
@@ -172,7 +173,7 @@ describe('the ecb command line', function () {
       const stdout = await startAndRead(false);
       const advice = stdout.split('\n').filter((line) => line.includes('"semiSpaceMiB":"default"'));
       expect(advice).to.have.length(1);
-      expect(advice[0]).to.contain('--max-semi-space-size=32');
+      expect(advice[0]).to.contain(`--max-semi-space-size=${RECOMMENDED_SEMI_SPACE_MIB}`);
     });
 
     it("the setting takes effect: V8 grows the young generation past Node's 16 MiB semi-spaces", () => {
@@ -183,7 +184,10 @@ describe('the ecb command line', function () {
         "process.stdout.write(String(v8.getHeapSpaceStatistics().find((s)=>s.space_name==='new_space').space_size/2**20))";
       const tuned = Number(execFileSync(process.execPath, [...flags, '-e', probe], { encoding: 'utf8' }));
       const plain = Number(execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8' }));
-      expect(flags).to.deep.equal(['--max-semi-space-size=32']);
+      const flag = `--max-semi-space-size=${RECOMMENDED_SEMI_SPACE_MIB}`;
+      expect(flags).to.deep.equal([flag]);
+      const packageJson = JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+      expect(packageJson.scripts['start'], 'npm start runs the demo with the same setting').to.contain(flag);
       expect(tuned, 'new space with the flags, MiB').to.be.greaterThan(plain);
     });
   });
