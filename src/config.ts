@@ -60,6 +60,11 @@ export interface EcbConfig {
   readonly httpKeepAliveTimeoutMs: number;
   /** How `thread` events of large threads are conflated (ECB_THREAD_EVENT_*). */
   readonly threadEvents: ThreadEventSettings;
+  /**
+   * How often the event-loop delay histogram of /metrics samples, ms: each
+   * sample is a timer that wakes an idle process (docs/benchmarks.md, finding 9).
+   */
+  readonly metricsEventLoopResolutionMs: number;
 }
 
 /**
@@ -271,6 +276,13 @@ const threadEvents = (env: Env): Pick<EcbConfig, 'threadEvents'> => ({
 export const DEFAULT_THREAD_EVENTS: Pick<EcbConfig, 'threadEvents'> = threadEvents({});
 
 /**
+ * The event-loop delay histogram's sampling interval, ms. prom-client's own
+ * default (10 ms) wakes an idle node 100 times a second; at 50 ms the
+ * histogram still sees every stall longer than 50 ms and most shorter ones.
+ */
+export const DEFAULT_EVENT_LOOP_RESOLUTION_MS = 50;
+
+/**
  * Reads ECB's settings from the environment (ECB-SPEC §7). Throws a
  * ConfigError naming the first bad or missing setting.
  */
@@ -304,5 +316,6 @@ export const loadConfig = (env: Env = process.env): EcbConfig => {
     ...backendGuards(env),
     ...abuseLimits(env),
     ...threadEvents(env),
+    metricsEventLoopResolutionMs: integer(env, 'ECB_METRICS_EVENT_LOOP_RESOLUTION_MS', DEFAULT_EVENT_LOOP_RESOLUTION_MS, 1, 60_000),
   };
 };

@@ -55,7 +55,7 @@ export const buildContainer = (config: EcbConfig, overrides: Overrides = {}): Co
   container.bind(TOKENS.Config).toConstantValue(config);
   container.bind(TOKENS.ChatPolicy).toConstantValue(policy);
   container.bind(TOKENS.Logger).toConstantValue(createLogger(config.logLevel));
-  container.bind(TOKENS.Metrics).toConstantValue(new PromMetrics());
+  container.bind(TOKENS.Metrics).toConstantValue(new PromMetrics({ eventLoopResolutionMs: config.metricsEventLoopResolutionMs }));
   container.bind(TOKENS.InFlight).toConstantValue(new InFlightOperations());
   container.bind(TOKENS.Readiness).toConstantValue(new Readiness());
   container.bind(TOKENS.OriginPolicy).toConstantValue(new OriginPolicy(config.corsOrigins));

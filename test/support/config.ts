@@ -1,4 +1,10 @@
-import { DEFAULT_ABUSE_LIMITS, DEFAULT_BACKEND_GUARDS, DEFAULT_THREAD_EVENTS, type EcbConfig } from '../../src/config.js';
+import {
+  DEFAULT_ABUSE_LIMITS,
+  DEFAULT_BACKEND_GUARDS,
+  DEFAULT_EVENT_LOOP_RESOLUTION_MS,
+  DEFAULT_THREAD_EVENTS,
+  type EcbConfig,
+} from '../../src/config.js';
 import { testKeys } from './keys.js';
 
 /**
@@ -31,5 +37,6 @@ export const aConfig = async (overrides: Partial<EcbConfig> = {}): Promise<EcbCo
   ...DEFAULT_BACKEND_GUARDS,
   ...DEFAULT_ABUSE_LIMITS,
   ...DEFAULT_THREAD_EVENTS,
+  metricsEventLoopResolutionMs: DEFAULT_EVENT_LOOP_RESOLUTION_MS,
   ...overrides,
 });

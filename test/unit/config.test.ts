@@ -61,6 +61,11 @@ describe('loadConfig (ECB-SPEC §7)', () => {
     expect(config.threadEvents).to.deep.equal({ largeThreadMembers: 200, intervalMs: 0 });
   });
 
+  it('samples the event-loop delay every 50 ms unless told otherwise', () => {
+    expect(loadConfig(minimal()).metricsEventLoopResolutionMs).to.equal(50);
+    expect(loadConfig({ ...minimal(), ECB_METRICS_EVENT_LOOP_RESOLUTION_MS: '10' }).metricsEventLoopResolutionMs).to.equal(10);
+  });
+
   const cases: Array<[string, Record<string, string>]> = [
     ['ECB_BACKEND_URL', { ECB_BACKEND_URL: '' }],
     ['ECB_BACKEND_URL', { ECB_BACKEND_URL: 'ftp://backend' }],
@@ -77,6 +82,7 @@ describe('loadConfig (ECB-SPEC §7)', () => {
     ['ECB_PUBLIC_KEY', { ECB_PUBLIC_KEY: 'not a key' }],
     ['ECB_THREAD_EVENT_INTERVAL_MS', { ECB_THREAD_EVENT_INTERVAL_MS: '60001' }],
     ['ECB_THREAD_EVENT_LARGE_THREAD_MEMBERS', { ECB_THREAD_EVENT_LARGE_THREAD_MEMBERS: '-1' }],
+    ['ECB_METRICS_EVENT_LOOP_RESOLUTION_MS', { ECB_METRICS_EVENT_LOOP_RESOLUTION_MS: '0' }],
   ];
   for (const [variable, env] of cases) {
     it(`stops with one line naming ${variable} for ${JSON.stringify(env)}`, () => {

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { DEFAULT_EVENT_LOOP_RESOLUTION_MS } from '../../config.js';
 import type { ErrorCode } from '../../domain/errors.js';
 
 export type Outcome = ErrorCode | 'OK';
@@ -85,8 +86,19 @@ export class PromMetrics {
     collect: (): void => this.backendCircuit.set(this.readBackendCircuit()),
   });
 
-  constructor(options: { defaultMetrics?: boolean } = {}) {
-    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'ecb_' });
+  /**
+   * `defaultMetrics` (on unless false): prom-client's process and Node.js
+   * metrics, whose event-loop delay histogram samples every
+   * `eventLoopResolutionMs` (ECB_METRICS_EVENT_LOOP_RESOLUTION_MS).
+   */
+  constructor(options: { defaultMetrics?: boolean; eventLoopResolutionMs?: number } = {}) {
+    if (options.defaultMetrics ?? true) {
+      collectDefaultMetrics({
+        register: this.registry,
+        prefix: 'ecb_',
+        eventLoopMonitoringPrecision: options.eventLoopResolutionMs ?? DEFAULT_EVENT_LOOP_RESOLUTION_MS,
+      });
+    }
   }
 
   connectionOpened(): void {

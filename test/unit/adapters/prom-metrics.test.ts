@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
+import perfHooks from 'node:perf_hooks';
+import sinon from 'sinon';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { PromMetrics, type Outcome } from '../../../src/adapters/observability/prom-metrics.js';
 
@@ -109,6 +111,20 @@ describe('PromMetrics', () => {
     expect(text).to.include('ecb_backend_request_duration_seconds_bucket{le="0.005",operation="addThreadMessage",outcome="OK"} 0');
     expect(text).to.include('ecb_backend_request_duration_seconds_bucket{le="0.01",operation="addThreadMessage",outcome="OK"} 1');
     expect(text).to.include('ecb_backend_request_duration_seconds_count{operation="addThreadMessage",outcome="OK"} 1');
+  });
+
+  it('samples the event-loop delay at the resolution it is given, 50 ms by default', async () => {
+    // prom-client reads perf_hooks' function when its default metrics are collected
+    const monitor = sinon.spy(perfHooks, 'monitorEventLoopDelay');
+    try {
+      const metrics = new PromMetrics({ eventLoopResolutionMs: 200 });
+      new PromMetrics();
+      expect(monitor.args.map(([options]) => options?.resolution)).to.deep.equal([200, 50]);
+      expect(await metrics.text()).to.include('ecb_nodejs_eventloop_lag_p99_seconds');
+    } finally {
+      for (const call of monitor.returnValues) call.disable();
+      monitor.restore();
+    }
   });
 
   it('refuses a duration that is not a finite number, as prom-client does', () => {
