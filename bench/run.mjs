@@ -206,7 +206,7 @@ const main = async () => {
     parameters: P,
     nodeFlags: runtimeFlags,
     scenarios,
-    targets: evaluate(scenarios),
+    targets: withRounds(evaluate(scenarios), runs),
     scaling,
     checks,
     runs,
@@ -284,6 +284,18 @@ const aggregate = (runs) => {
     for (const [server, list] of Object.entries(byServer)) out[scenario][server] = medianOf(list);
   }
   return out;
+};
+
+/**
+ * Each target also computed within each round alone (A, B and C measured
+ * minutes apart): the spread says how far one run's medians can be trusted
+ * on a shared machine, and a ratio of medians can pair rounds that ran
+ * under different load.
+ */
+const withRounds = (targets, runs) => {
+  const rounds = [...new Set(runs.map((r) => r.round))].sort((a, b) => a - b);
+  const byRound = rounds.map((round) => evaluate(aggregate(runs.filter((r) => r.round === round))));
+  return targets.map((t, i) => ({ ...t, byRound: byRound.map((targetsOfRound) => targetsOfRound[i].value) }));
 };
 
 const medianOf = (list) => {

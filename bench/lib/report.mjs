@@ -95,9 +95,10 @@ export const printTable = (summary) => {
     w(`${line(r[0] === last ? ['', ...r.slice(1)] : r)}\n`);
     last = r[0];
   }
-  w('\nTargets (ratios from this run):\n');
+  w('\nTargets (ratios of the medians over rounds; then each round alone):\n');
   for (const t of summary.targets) {
-    w(`  ${t.met === null ? '  n/a' : t.met ? '  met' : 'SHORT'}  ${t.target}: ${t.value ?? '—'}\n`);
+    const rounds = (t.byRound ?? []).length > 1 ? `  (round by round: ${t.byRound.map((v) => v ?? '—').join(', ')})` : '';
+    w(`  ${t.met === null ? '  n/a' : t.met ? '  met' : 'SHORT'}  ${t.target}: ${t.value ?? '—'}${rounds}\n`);
   }
   const checked = summary.runs.filter((r) => r.result !== undefined).length;
   w(`\nIntegrity: ${summary.checks.length === 0 ? `no message lost or duplicated, no failed ack (${checked} runs)` : summary.checks.join('; ')}\n`);
