@@ -278,7 +278,8 @@ export const DEFAULT_THREAD_EVENTS: Pick<EcbConfig, 'threadEvents'> = threadEven
 /**
  * The event-loop delay histogram's sampling interval, ms. prom-client's own
  * default (10 ms) wakes an idle node 100 times a second; at 50 ms the
- * histogram still sees every stall longer than 50 ms and most shorter ones.
+ * histogram still sees every stall longer than 50 ms, and a shorter one in
+ * proportion to its length.
  */
 export const DEFAULT_EVENT_LOOP_RESOLUTION_MS = 50;
 
