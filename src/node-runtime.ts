@@ -11,6 +11,16 @@ import type { Logger } from './adapters/observability/pino-logger.js';
  */
 export const RECOMMENDED_SEMI_SPACE_MIB = 32;
 
+/**
+ * The Node flags of an executable's `#!/usr/bin/env -S node <flags>` line
+ * (bin/ecb.js): what `./bin/ecb.js` and `npx ecb` start Node with. None for
+ * any other first line.
+ */
+export const shebangNodeFlags = (script: string): string[] => {
+  const match = /^#!\/usr\/bin\/env -S node(.*)$/.exec(script.split('\n')[0] ?? '');
+  return match === null ? [] : match[1]!.trim().split(/\s+/).filter(Boolean);
+};
+
 // V8 takes dashes or underscores in a flag's name; Node takes its value only after `=`
 const FLAG = /^--max[-_]semi[-_]space[-_]size=(\d+)$/;
 

@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+// ECB's own reading of its executable's Node flags (npm run bench builds dist/ first)
+import { shebangNodeFlags } from '../../dist/src/node-runtime.js';
 
 const here = (file) => fileURLToPath(new URL(`../${file}`, import.meta.url));
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -18,11 +20,7 @@ export const LOAD_CPU = '1';
  * gives them to A and B too, so that the three servers share one runtime
  * (`--node-defaults` runs all three with Node's defaults instead).
  */
-export const ecbNodeFlags = () => {
-  const shebang = readFileSync(fileURLToPath(new URL('../../bin/ecb.js', import.meta.url)), 'utf8').split('\n')[0];
-  const match = /^#!\/usr\/bin\/env -S node(.*)$/.exec(shebang);
-  return match === null ? [] : match[1].trim().split(/\s+/).filter(Boolean);
-};
+export const ecbNodeFlags = () => shebangNodeFlags(readFileSync(fileURLToPath(new URL('../../bin/ecb.js', import.meta.url)), 'utf8'));
 
 export const pin = (pid, cpu) => {
   try {

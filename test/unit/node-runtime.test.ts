@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import { createLogger } from '../../src/adapters/observability/pino-logger.js';
-import { adviseOnYoungGeneration, configuredSemiSpaceMiB, RECOMMENDED_SEMI_SPACE_MIB } from '../../src/node-runtime.js';
+import { adviseOnYoungGeneration, configuredSemiSpaceMiB, RECOMMENDED_SEMI_SPACE_MIB, shebangNodeFlags } from '../../src/node-runtime.js';
 
 describe('the young-generation setting ECB is started with', () => {
   it('is read from the Node flags, in every spelling Node accepts', () => {
@@ -21,6 +21,13 @@ describe('the young-generation setting ECB is started with', () => {
     expect(configuredSemiSpaceMiB(['--max-semi-space-size'], undefined)).to.equal(undefined);
     expect(configuredSemiSpaceMiB(['--max-semi-space-size=0'], undefined)).to.equal(undefined);
     expect(configuredSemiSpaceMiB(['--max-semi-space-size-extra=32'], undefined)).to.equal(undefined);
+  });
+
+  it("is passed by the executable's `env -S node` line, and only by such a line", () => {
+    expect(shebangNodeFlags('#!/usr/bin/env -S node --max-semi-space-size=32\nimport(...)')).to.deep.equal(['--max-semi-space-size=32']);
+    expect(shebangNodeFlags('#!/usr/bin/env -S node  --a=1   --b\n')).to.deep.equal(['--a=1', '--b']);
+    expect(shebangNodeFlags('#!/usr/bin/env node\n')).to.deep.equal([]);
+    expect(shebangNodeFlags('// no shebang --max-semi-space-size=32')).to.deep.equal([]);
   });
 
   describe('the start-up advice', () => {

@@ -8,7 +8,7 @@ import { io } from 'socket.io-client';
 import { createClient, waitFor } from '../../support/ecb-harness.js';
 import { testKeys } from '../../support/keys.js';
 import { startStubBackend, type StubBackend } from '../../support/stub-backend.js';
-import { RECOMMENDED_SEMI_SPACE_MIB } from '../../../src/node-runtime.js';
+import { RECOMMENDED_SEMI_SPACE_MIB, shebangNodeFlags } from '../../../src/node-runtime.js';
 
 const ECB_BIN = fileURLToPath(new URL('../../../../bin/ecb.js', import.meta.url));
 
@@ -178,7 +178,7 @@ describe('the ecb command line', function () {
 
     it("the setting takes effect: V8 grows the young generation past Node's 16 MiB semi-spaces", () => {
       // what the executable's `#!/usr/bin/env -S node ...` line runs, with a script that fills the young generation
-      const flags = readFileSync(ECB_BIN, 'utf8').split('\n')[0]!.replace('#!/usr/bin/env -S node', '').trim().split(/\s+/);
+      const flags = shebangNodeFlags(readFileSync(ECB_BIN, 'utf8'));
       const probe =
         "const v8=require('node:v8');const keep=[];for(let i=0;i<3e6;i++){const o={a:i,b:[i]};if(i%10===0)keep.push(o);if(keep.length>20000)keep.length=0}" +
         "process.stdout.write(String(v8.getHeapSpaceStatistics().find((s)=>s.space_name==='new_space').space_size/2**20))";

@@ -4,6 +4,8 @@ import perfHooks from 'node:perf_hooks';
 import sinon from 'sinon';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { PromMetrics, type Outcome } from '../../../src/adapters/observability/prom-metrics.js';
+import { buildContainer } from '../../../src/container.js';
+import { aConfig } from '../../support/config.js';
 
 /** The metrics as prom-client counts them itself, one `inc`/`observe` per call: what /metrics showed before. */
 class PromClientCounting {
@@ -121,6 +123,17 @@ describe('PromMetrics', () => {
       new PromMetrics();
       expect(monitor.args.map(([options]) => options?.resolution)).to.deep.equal([200, 50]);
       expect(await metrics.text()).to.include('ecb_nodejs_eventloop_lag_p99_seconds');
+    } finally {
+      for (const call of monitor.returnValues) call.disable();
+      monitor.restore();
+    }
+  });
+
+  it('is given ECB_METRICS_EVENT_LOOP_RESOLUTION_MS by the composition root', async () => {
+    const monitor = sinon.spy(perfHooks, 'monitorEventLoopDelay');
+    try {
+      buildContainer(await aConfig({ metricsEventLoopResolutionMs: 123 }));
+      expect(monitor.args.map(([options]) => options?.resolution)).to.deep.equal([123]);
     } finally {
       for (const call of monitor.returnValues) call.disable();
       monitor.restore();
