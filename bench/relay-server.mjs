@@ -4,8 +4,9 @@
 //      possible: RS256 verify (node:crypto) with a cache, one keep-alive POST
 //      on an undici Pool (through its dispatch handler API), ack, push the message to the thread room and the
 //      refreshed thread to every member's room (for threads of more than 50
-//      members at most one `thread` event per second, the latest, as ECB's
-//      default ECB_THREAD_EVENT_* settings do).
+//      members at most one `thread` event per interval, the latest: 1 s, or
+//      longer to keep the thread's events within 8 MB/s, as ECB's default
+//      ECB_THREAD_EVENT_* settings do).
 // Usage: node relay-server.mjs A|B <backendUrl> <publicKeyFile>; prints "listening <port>".
 import { createPublicKey, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -95,23 +96,32 @@ if (mode === 'A') {
     return json;
   };
 
-  // the same conflation of large threads' `thread` events as ECB's defaults
+  // the same conflation of large threads' `thread` events as ECB's defaults (ECB_THREAD_EVENT_*):
+  // an interval of at least 1 s, long enough that the thread's events (event bytes × members)
+  // stay within 8 MB/s, at most 60 s; RELAY_THREAD_EVENT_* override them for experiments
   const LARGE_THREAD_MEMBERS = 50;
-  const THREAD_EVENT_INTERVAL_MS = 1000;
+  const THREAD_EVENT_INTERVAL_MS = Number(process.env.RELAY_THREAD_EVENT_INTERVAL_MS ?? 1000);
+  const THREAD_EVENT_BYTES_PER_SECOND = Number(process.env.RELAY_THREAD_EVENT_BYTES_PER_SECOND ?? 8_000_000);
+  const THREAD_EVENT_MAX_INTERVAL_MS = 60_000;
+  const intervalAfter = (thread) => {
+    if (THREAD_EVENT_BYTES_PER_SECOND === 0) return THREAD_EVENT_INTERVAL_MS;
+    const bytes = Buffer.byteLength(JSON.stringify({ thread })) * thread.members.length;
+    return Math.min(THREAD_EVENT_MAX_INTERVAL_MS, Math.max(THREAD_EVENT_INTERVAL_MS, Math.ceil((bytes * 1000) / THREAD_EVENT_BYTES_PER_SECOND)));
+  };
   const held = new Map(); // threadId -> latest thread not pushed yet, or null
   const pushThreadNow = (thread) => io.to(thread.members.map((m) => `u:${m.userId}`)).emit('thread', { thread });
   const endInterval = (threadId) => {
     const thread = held.get(threadId);
     held.delete(threadId);
-    if (thread) pushThreadNow(thread), startInterval(threadId);
+    if (thread) pushThreadNow(thread), startInterval(thread);
   };
-  const startInterval = (threadId) => {
-    held.set(threadId, null);
-    setTimeout(endInterval, THREAD_EVENT_INTERVAL_MS, threadId);
+  const startInterval = (pushed) => {
+    held.set(pushed.threadId, null);
+    setTimeout(endInterval, intervalAfter(pushed), pushed.threadId);
   };
   const pushThread = (thread) => {
     if (thread.members.length <= LARGE_THREAD_MEMBERS) return pushThreadNow(thread);
-    if (!held.has(thread.threadId)) return pushThreadNow(thread), startInterval(thread.threadId);
+    if (!held.has(thread.threadId)) return pushThreadNow(thread), startInterval(thread);
     const previous = held.get(thread.threadId);
     if (!previous || thread.lastMessageTime >= previous.lastMessageTime) held.set(thread.threadId, thread);
   };

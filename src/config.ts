@@ -71,11 +71,16 @@ export interface EcbConfig {
  * `thread` events are state: a client needs only a thread's latest version.
  * For a thread with more than `largeThreadMembers` members, ECB pushes the
  * first change at once and then at most one `thread` event (the latest
- * version) per `intervalMs`; 0 pushes every change.
+ * version) per interval; `intervalMs` 0 pushes every change. The interval
+ * is at least `intervalMs`, long enough that the thread's `thread` events
+ * (the event's size times its members) stay within `bytesPerSecond` (0: no
+ * budget), and at most `maxIntervalMs`.
  */
 export interface ThreadEventSettings {
   readonly largeThreadMembers: number;
   readonly intervalMs: number;
+  readonly bytesPerSecond: number;
+  readonly maxIntervalMs: number;
 }
 
 /** A token bucket: `perSecond` refill (0 = unlimited), `burst` capacity. */
@@ -265,12 +270,19 @@ const backendGuards = (env: Env): BackendGuards => ({
 /** The defaults of the backend guards, for callers that build an EcbConfig by hand (tests). */
 export const DEFAULT_BACKEND_GUARDS: BackendGuards = backendGuards({});
 
-const threadEvents = (env: Env): Pick<EcbConfig, 'threadEvents'> => ({
-  threadEvents: {
+const threadEvents = (env: Env): Pick<EcbConfig, 'threadEvents'> => {
+  const settings: ThreadEventSettings = {
     largeThreadMembers: integer(env, 'ECB_THREAD_EVENT_LARGE_THREAD_MEMBERS', 50, 0, 1_000_000),
     intervalMs: integer(env, 'ECB_THREAD_EVENT_INTERVAL_MS', 1_000, 0, 60_000),
-  },
-});
+    // 8 MB/s: a 1,000-member thread (~33 KB events) is pushed every ~4 s (docs/scaling.md#large-threads)
+    bytesPerSecond: integer(env, 'ECB_THREAD_EVENT_BYTES_PER_SECOND', 8_000_000, 0, 1_000_000_000_000),
+    maxIntervalMs: integer(env, 'ECB_THREAD_EVENT_MAX_INTERVAL_MS', 60_000, 0, 3_600_000),
+  };
+  if (settings.maxIntervalMs < settings.intervalMs) {
+    throw new ConfigError('ECB_THREAD_EVENT_MAX_INTERVAL_MS', 'must not be smaller than ECB_THREAD_EVENT_INTERVAL_MS');
+  }
+  return { threadEvents: settings };
+};
 
 /** The default conflation of `thread` events, for callers that build an EcbConfig by hand (tests). */
 export const DEFAULT_THREAD_EVENTS: Pick<EcbConfig, 'threadEvents'> = threadEvents({});

@@ -56,9 +56,20 @@ describe('loadConfig (ECB-SPEC §7)', () => {
   });
 
   it('conflates thread events of threads over 50 members, once a second, unless told otherwise', () => {
-    expect(loadConfig(minimal()).threadEvents).to.deep.equal({ largeThreadMembers: 50, intervalMs: 1_000 });
-    const config = loadConfig({ ...minimal(), ECB_THREAD_EVENT_LARGE_THREAD_MEMBERS: '200', ECB_THREAD_EVENT_INTERVAL_MS: '0' });
-    expect(config.threadEvents).to.deep.equal({ largeThreadMembers: 200, intervalMs: 0 });
+    expect(loadConfig(minimal()).threadEvents).to.deep.equal({
+      largeThreadMembers: 50,
+      intervalMs: 1_000,
+      bytesPerSecond: 8_000_000,
+      maxIntervalMs: 60_000,
+    });
+    const config = loadConfig({
+      ...minimal(),
+      ECB_THREAD_EVENT_LARGE_THREAD_MEMBERS: '200',
+      ECB_THREAD_EVENT_INTERVAL_MS: '0',
+      ECB_THREAD_EVENT_BYTES_PER_SECOND: '0',
+      ECB_THREAD_EVENT_MAX_INTERVAL_MS: '0',
+    });
+    expect(config.threadEvents).to.deep.equal({ largeThreadMembers: 200, intervalMs: 0, bytesPerSecond: 0, maxIntervalMs: 0 });
   });
 
   it('samples the event-loop delay every 50 ms unless told otherwise', () => {
@@ -82,6 +93,9 @@ describe('loadConfig (ECB-SPEC §7)', () => {
     ['ECB_PUBLIC_KEY', { ECB_PUBLIC_KEY: 'not a key' }],
     ['ECB_THREAD_EVENT_INTERVAL_MS', { ECB_THREAD_EVENT_INTERVAL_MS: '60001' }],
     ['ECB_THREAD_EVENT_LARGE_THREAD_MEMBERS', { ECB_THREAD_EVENT_LARGE_THREAD_MEMBERS: '-1' }],
+    ['ECB_THREAD_EVENT_BYTES_PER_SECOND', { ECB_THREAD_EVENT_BYTES_PER_SECOND: '1.5' }],
+    ['ECB_THREAD_EVENT_MAX_INTERVAL_MS', { ECB_THREAD_EVENT_MAX_INTERVAL_MS: '3600001' }],
+    ['ECB_THREAD_EVENT_MAX_INTERVAL_MS', { ECB_THREAD_EVENT_INTERVAL_MS: '5000', ECB_THREAD_EVENT_MAX_INTERVAL_MS: '4000' }],
     ['ECB_METRICS_EVENT_LOOP_RESOLUTION_MS', { ECB_METRICS_EVENT_LOOP_RESOLUTION_MS: '0' }],
   ];
   for (const [variable, env] of cases) {

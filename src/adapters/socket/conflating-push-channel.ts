@@ -5,8 +5,8 @@ import type { EcbError } from '../../domain/errors.js';
 import type { ThreadMessage } from '../../domain/message.js';
 import type { Thread } from '../../domain/thread.js';
 
-/** A `thread` event held back until its thread's interval ends. */
-interface Held {
+/** A `thread` event held back until its thread's interval ends (or just pushed). */
+export interface Held {
   readonly userIds: readonly string[];
   readonly thread: Thread;
 }
@@ -34,6 +34,14 @@ interface Interval {
  * so members never step back to an older version. At most one `thread`
  * event per large thread per interval, and the latest is never dropped.
  *
+ * The interval is `intervalMs`, or longer when the thread is so large that
+ * its events would write more than `bytesPerSecond` a second (an event's
+ * bytes times its users: ~33 KB × 1,000 for the benchmark's thread, so a
+ * push every ~4 s at 8 MB/s), and never longer than `maxIntervalMs`. Each
+ * push sizes the next interval, so a thread's cost per second stays bounded
+ * as it grows, where a fixed interval lets it grow with the square of its
+ * members (docs/benchmarks.md, finding 10).
+ *
  * Messages, typing, subscriptions and disconnects pass through untouched,
  * as do `thread` events of smaller threads. Each node conflates its own
  * pushes. `close()` pushes what is held and stops the timers.
@@ -42,7 +50,7 @@ export class ConflatingPushChannel implements PushChannel {
   private readonly intervals = new Map<string, Interval>();
 
   constructor(
-    private readonly inner: PushChannel,
+    private readonly inner: PushChannel & { close?(): void },
     private readonly settings: ThreadEventSettings,
   ) {}
 
@@ -70,7 +78,7 @@ export class ConflatingPushChannel implements PushChannel {
     const interval = this.intervals.get(thread.threadId);
     if (interval === undefined) {
       this.inner.pushThread(userIds, thread);
-      this.startInterval(thread);
+      this.startInterval({ userIds, thread });
       return;
     }
     if (thread.lastMessageTime < interval.pushedTime) return;
@@ -88,12 +96,14 @@ export class ConflatingPushChannel implements PushChannel {
       this.intervals.delete(threadId);
       if (interval.held !== undefined) this.inner.pushThread(interval.held.userIds, interval.held.thread);
     }
+    this.inner.close?.();
   }
 
-  private startInterval(pushed: Thread): void {
-    const timer = setTimeout(() => this.endInterval(pushed.threadId), this.settings.intervalMs);
+  private startInterval(pushed: Held): void {
+    const { threadId, lastMessageTime } = pushed.thread;
+    const timer = setTimeout(() => this.endInterval(threadId), intervalAfter(pushed, this.settings));
     timer.unref();
-    this.intervals.set(pushed.threadId, { timer, pushedTime: pushed.lastMessageTime, held: undefined });
+    this.intervals.set(threadId, { timer, pushedTime: lastMessageTime, held: undefined });
   }
 
   /** The interval is over: push what it held and start the next one, or forget the thread. */
@@ -102,9 +112,22 @@ export class ConflatingPushChannel implements PushChannel {
     this.intervals.delete(threadId);
     if (held === undefined) return;
     this.inner.pushThread(held.userIds, held.thread);
-    this.startInterval(held.thread);
+    this.startInterval(held);
   }
 }
+
+/**
+ * How long after this push the thread's next `thread` event may go: what it
+ * wrote (the event's UTF-8 bytes, as Socket.IO sends it, times its users)
+ * at `bytesPerSecond`, within [`intervalMs`, `maxIntervalMs`]. One
+ * JSON.stringify per push of a large thread, at most one push per interval.
+ */
+export const intervalAfter = (pushed: Held, settings: ThreadEventSettings): number => {
+  if (settings.bytesPerSecond === 0) return settings.intervalMs;
+  const bytes = Buffer.byteLength(JSON.stringify({ thread: pushed.thread })) * pushed.userIds.length;
+  const budgeted = Math.ceil((bytes * 1000) / settings.bytesPerSecond);
+  return Math.min(settings.maxIntervalMs, Math.max(settings.intervalMs, budgeted));
+};
 
 /** The latest version of the thread, for every user either change was for. */
 const merge = (held: Held | undefined, next: Held): Held => {

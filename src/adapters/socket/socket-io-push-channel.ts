@@ -5,6 +5,8 @@ import { backendUnavailable, type EcbError } from '../../domain/errors.js';
 import type { ThreadMessage } from '../../domain/message.js';
 import type { Thread } from '../../domain/thread.js';
 import { TOKENS } from '../../tokens.js';
+import { describeCause } from '../observability/describe-cause.js';
+import type { Logger } from '../observability/pino-logger.js';
 import type { PromMetrics } from '../observability/prom-metrics.js';
 import { threadRoom, userRoom } from './rooms.js';
 import { SocketIoHub } from './socket-io-hub.js';
@@ -13,28 +15,44 @@ import { SocketIoHub } from './socket-io-hub.js';
  * Pushes through Socket.IO rooms. With the Redis adapter installed on the
  * hub, every emit and disconnect reaches the sockets of every node; a
  * subscription only touches the local socket (a socket lives on one node).
+ *
+ * Pushes go out at the end of the current tick (`process.nextTick`), in the
+ * order they were made: the answer to the request that caused them (the
+ * sender's ack, written in the same tick) goes first, as a lean relay
+ * does, instead of waiting behind a fan-out to a thousand sockets
+ * (docs/benchmarks.md, finding 10). A subscription, an unsubscription or a
+ * disconnect first sends what is pending, so room changes and pushes keep
+ * their order; `close()` sends it at once (on shutdown).
  */
 @injectable()
 export class SocketIoPushChannel implements PushChannel {
+  private pending: Array<() => void> = [];
+  private readonly flushPending = (): void => this.flush();
+
   constructor(
     @inject(TOKENS.SocketServer) private readonly hub: SocketIoHub,
     @inject(TOKENS.Metrics) private readonly metrics: PromMetrics,
+    @inject(TOKENS.Logger) private readonly logger: Logger,
   ) {}
 
   async subscribe(subscriber: SubscriberId, threadId: string): Promise<void> {
+    this.flush();
     const socket = this.hub.io.sockets.sockets.get(subscriber);
     if (socket !== undefined) await socket.join(threadRoom(threadId));
   }
 
   async unsubscribe(subscriber: SubscriberId, threadId: string): Promise<void> {
+    this.flush();
     const socket = this.hub.io.sockets.sockets.get(subscriber);
     if (socket !== undefined) await socket.leave(threadRoom(threadId));
   }
 
   pushMessage(threadId: string, message: ThreadMessage, except?: SubscriberId): void {
-    const room = this.hub.io.to(threadRoom(threadId));
-    (except === undefined ? room : room.except(except)).emit('message', { threadId, message });
-    this.metrics.pushed('message');
+    this.later(() => {
+      const room = this.hub.io.to(threadRoom(threadId));
+      (except === undefined ? room : room.except(except)).emit('message', { threadId, message });
+      this.metrics.pushed('message');
+    });
   }
 
   pushTyping(
@@ -42,20 +60,25 @@ export class SocketIoPushChannel implements PushChannel {
     typing: { readonly userId: string; readonly isTyping: boolean },
     except?: SubscriberId,
   ): void {
-    const room = this.hub.io.to(threadRoom(threadId));
-    (except === undefined ? room : room.except(except)).emit('typing', { threadId, ...typing });
-    this.metrics.pushed('typing');
+    this.later(() => {
+      const room = this.hub.io.to(threadRoom(threadId));
+      (except === undefined ? room : room.except(except)).emit('typing', { threadId, ...typing });
+      this.metrics.pushed('typing');
+    });
   }
 
   pushThread(userIds: readonly string[], thread: Thread): void {
     if (userIds.length === 0) return;
-    this.hub.io.to(userIds.map(userRoom)).emit('thread', { thread });
-    this.metrics.pushed('thread');
+    this.later(() => {
+      this.hub.io.to(userIds.map(userRoom)).emit('thread', { thread });
+      this.metrics.pushed('thread');
+    });
   }
 
   disconnectUser(userId: string): TE.TaskEither<EcbError, void> {
     return TE.tryCatch(
       async () => {
+        this.flush();
         const reachesAll = this.hub.canReachAllNodes();
         // This node's sockets go in any case; the backend retries the 503, and a repeat is harmless.
         (reachesAll ? this.hub.io : this.hub.io.local).in(userRoom(userId)).disconnectSockets(true);
@@ -65,5 +88,28 @@ export class SocketIoPushChannel implements PushChannel {
       },
       (cause): EcbError => backendUnavailable('the disconnect could not be handed to every node', cause),
     );
+  }
+
+  /** Sends every pending push now (on shutdown, before the sockets close). */
+  close(): void {
+    this.flush();
+  }
+
+  private later(push: () => void): void {
+    if (this.pending.push(push) === 1) process.nextTick(this.flushPending);
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const pushes = this.pending;
+    this.pending = [];
+    for (const push of pushes) {
+      try {
+        push();
+      } catch (cause) {
+        // one failed emit must neither keep the others from going out nor end the process
+        this.logger.error({ cause: describeCause(cause) }, 'a push failed');
+      }
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { DEFAULT_THREAD_EVENTS } from '../../../src/config.js';
 import { collect, requestOk, sleep, startEcbWorld, waitFor, type EcbWorld } from '../../support/ecb-harness.js';
 
 /**
@@ -6,6 +7,9 @@ import { collect, requestOk, sleep, startEcbWorld, waitFor, type EcbWorld } from
  * docs/scaling.md#large-threads): real clients, a real ECB and backend.
  * Here a thread of more than 2 members is large, with a 400 ms interval.
  */
+const large = (intervalMs: number, budget: Partial<typeof DEFAULT_THREAD_EVENTS.threadEvents> = {}) => ({
+  threadEvents: { ...DEFAULT_THREAD_EVENTS.threadEvents, largeThreadMembers: 2, intervalMs, ...budget },
+});
 
 interface Thread {
   threadId: string;
@@ -24,7 +28,7 @@ describe('thread event conflation', () => {
   let world: EcbWorld;
 
   beforeEach(async () => {
-    world = await startEcbWorld({ threadEvents: { largeThreadMembers: 2, intervalMs: INTERVAL_MS } });
+    world = await startEcbWorld(large(INTERVAL_MS));
   });
   afterEach(async () => world.close());
 
@@ -51,7 +55,7 @@ describe('thread event conflation', () => {
 
   it('pushes the held latest version when ECB shuts down, before the sockets close', async () => {
     await world.close();
-    world = await startEcbWorld({ threadEvents: { largeThreadMembers: 2, intervalMs: 60_000 } });
+    world = await startEcbWorld(large(60_000));
     const { bobThreads, last } = await sendBurst(['bob', 'carol'], 3);
     expect(bobThreads.at(-1)?.thread).to.not.deep.equal(last.thread); // held for a minute
     await world.ecb.close();
@@ -63,6 +67,18 @@ describe('thread event conflation', () => {
     const { bobThreads, last } = await sendBurst(['bob'], 6);
     await sleep(INTERVAL_MS * 2.5);
     expect(bobThreads).to.have.length(7);
+    expect(bobThreads.at(-1)?.thread).to.deep.equal(last.thread);
+  });
+
+  it('lengthens the interval of a thread whose events would exceed ECB_THREAD_EVENT_BYTES_PER_SECOND, up to the maximum', async () => {
+    await world.close();
+    // 1 byte a second: any event is over budget, so the interval is the maximum (a minute), not 100 ms
+    world = await startEcbWorld(large(100, { bytesPerSecond: 1, maxIntervalMs: 60_000 }));
+    const { bobThreads, last } = await sendBurst(['bob', 'carol'], 3);
+    await sleep(500);
+    expect(bobThreads.at(-1)?.thread).to.not.deep.equal(last.thread); // still held, 5 intervals of 100 ms later
+    await world.ecb.close();
+    await sleep(100);
     expect(bobThreads.at(-1)?.thread).to.deep.equal(last.thread);
   });
 });

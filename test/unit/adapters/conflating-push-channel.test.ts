@@ -1,9 +1,13 @@
 import { expect } from 'chai';
 import * as sinon from 'sinon';
-import { ConflatingPushChannel } from '../../../src/adapters/socket/conflating-push-channel.js';
+import { ConflatingPushChannel, intervalAfter } from '../../../src/adapters/socket/conflating-push-channel.js';
+import type { ThreadEventSettings } from '../../../src/config.js';
 import type { Thread } from '../../../src/domain/thread.js';
 import { aMessage, aThread } from '../../support/builders.js';
 import { RecordingPushChannel } from '../../support/recording-push-channel.js';
+
+const FIXED: ThreadEventSettings = { largeThreadMembers: 3, intervalMs: 1_000, bytesPerSecond: 0, maxIntervalMs: 60_000 };
+const eventBytes = (thread: Thread): number => Buffer.byteLength(JSON.stringify({ thread }));
 
 const members = (n: number, prefix = 'u'): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 const bigThread = (lastMessageTime: number, userIds = members(5)): Thread =>
@@ -17,8 +21,8 @@ describe('ConflatingPushChannel', () => {
   beforeEach(() => {
     clock = sinon.useFakeTimers();
     inner = new RecordingPushChannel();
-    // threads of more than 3 members are large; one `thread` event per second for them
-    push = new ConflatingPushChannel(inner, { largeThreadMembers: 3, intervalMs: 1_000 });
+    // threads of more than 3 members are large; one `thread` event per second for them (no byte budget here)
+    push = new ConflatingPushChannel(inner, FIXED);
   });
   afterEach(() => clock.restore());
 
@@ -95,7 +99,7 @@ describe('ConflatingPushChannel', () => {
   });
 
   it('pushes every change when the interval is 0', () => {
-    push = new ConflatingPushChannel(inner, { largeThreadMembers: 3, intervalMs: 0 });
+    push = new ConflatingPushChannel(inner, { ...FIXED, intervalMs: 0 });
     for (let t = 1; t <= 3; t++) push.pushThread(members(5), bigThread(t));
     expect(times()).to.deep.equal([1, 2, 3]);
   });
@@ -115,5 +119,49 @@ describe('ConflatingPushChannel', () => {
     push.pushTyping('big', { userId: 'u1', isTyping: true }, 'sock-1');
     expect(inner.messages).to.deep.equal([{ threadId: 'big', message, except: 'sock-1' }]);
     expect(inner.typing).to.deep.equal([{ threadId: 'big', userId: 'u1', isTyping: true, except: 'sock-1' }]);
+  });
+
+  describe('the byte budget (ECB_THREAD_EVENT_BYTES_PER_SECOND)', () => {
+    // a budget under which one push of the 5-member thread takes `seconds` seconds of it
+    const budgetFor = (thread: Thread, users: number, seconds: number): ThreadEventSettings => ({
+      ...FIXED,
+      bytesPerSecond: Math.floor((eventBytes(thread) * users) / seconds),
+    });
+
+    it('waits as long as the last push takes of the budget before the next', () => {
+      push = new ConflatingPushChannel(inner, budgetFor(bigThread(1), 5, 3));
+      push.pushThread(members(5), bigThread(1));
+      push.pushThread(members(5), bigThread(2));
+      clock.tick(2_990);
+      expect(times()).to.deep.equal([1]);
+      clock.tick(20);
+      expect(times()).to.deep.equal([1, 2]);
+    });
+
+    it('sizes each interval by what its push wrote: more users, longer wait', () => {
+      const settings = budgetFor(bigThread(1), 5, 2);
+      expect(intervalAfter({ userIds: members(5), thread: bigThread(1) }, settings)).to.be.within(1_999, 2_001);
+      const twice = { userIds: members(10), thread: bigThread(1) };
+      expect(intervalAfter(twice, settings)).to.be.within(3_999, 4_001);
+    });
+
+    it('never waits less than intervalMs nor more than maxIntervalMs', () => {
+      const thread = { userIds: members(5), thread: bigThread(1) };
+      expect(intervalAfter(thread, { ...FIXED, bytesPerSecond: 1_000_000_000 })).to.equal(1_000);
+      expect(intervalAfter(thread, { ...FIXED, bytesPerSecond: 1, maxIntervalMs: 45_000 })).to.equal(45_000);
+      expect(intervalAfter(thread, FIXED)).to.equal(1_000); // 0: no budget
+    });
+
+    it('holds the latest version through a long interval and pushes it when the interval ends', () => {
+      push = new ConflatingPushChannel(inner, { ...FIXED, bytesPerSecond: 1, maxIntervalMs: 30_000 });
+      push.pushThread(members(5), bigThread(1));
+      for (let t = 2; t <= 5; t++) {
+        clock.tick(5_000);
+        push.pushThread(members(5), bigThread(t));
+      }
+      expect(times()).to.deep.equal([1]);
+      clock.tick(10_000);
+      expect(times()).to.deep.equal([1, 5]);
+    });
   });
 });

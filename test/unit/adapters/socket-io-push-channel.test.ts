@@ -1,0 +1,82 @@
+import { expect } from 'chai';
+import * as sinon from 'sinon';
+import type { Logger } from '../../../src/adapters/observability/pino-logger.js';
+import type { PromMetrics } from '../../../src/adapters/observability/prom-metrics.js';
+import type { SocketIoHub } from '../../../src/adapters/socket/socket-io-hub.js';
+import { SocketIoPushChannel } from '../../../src/adapters/socket/socket-io-push-channel.js';
+import { aMessage, aThread } from '../../support/builders.js';
+
+/**
+ * The Socket.IO push adapter sends its pushes at the end of the tick, in
+ * order, after the answer written in the same tick (docs/benchmarks.md,
+ * finding 10). A hub that records what reaches Socket.IO stands in for the
+ * server; the adapter's behaviour against real sockets is in
+ * test/integration/socket.
+ */
+describe('SocketIoPushChannel', () => {
+  let log: string[];
+  let joins: string[];
+  let failEmits: boolean;
+  let logger: { error: sinon.SinonSpy };
+  let push: SocketIoPushChannel;
+
+  const nextTick = (): Promise<void> => new Promise((resolve) => process.nextTick(resolve));
+
+  beforeEach(() => {
+    log = [];
+    joins = [];
+    failEmits = false;
+    const target = (rooms: string | string[], except = '') => ({
+      except: (id: string) => target(rooms, id),
+      emit: (event: string) => {
+        if (failEmits) throw new Error('emit failed');
+        log.push(`${event} to ${String(rooms)}${except ? ` except ${except}` : ''}`);
+      },
+      disconnectSockets: () => log.push(`disconnect ${String(rooms)}`),
+    });
+    const socket = { join: async (room: string) => joins.push(`${room} after [${log.join(', ')}]`), leave: async () => undefined };
+    const io = { to: (rooms: string | string[]) => target(rooms), in: (room: string) => target(room), sockets: { sockets: new Map([['s1', socket]]) } };
+    const hub = { io, canReachAllNodes: () => true, handedToAllNodes: async () => undefined } as unknown as SocketIoHub;
+    logger = { error: sinon.spy() };
+    push = new SocketIoPushChannel(hub, { pushed: () => undefined } as unknown as PromMetrics, logger as unknown as Logger);
+  });
+
+  it('sends nothing in the tick of the push, then everything in the order it was pushed', async () => {
+    push.pushMessage('t1', aMessage(), 's9');
+    push.pushTyping('t1', { userId: 'u1', isTyping: true });
+    push.pushThread(['u1', 'u2'], aThread({ threadId: 't1' }));
+    expect(log).to.deep.equal([]);
+    await nextTick();
+    expect(log).to.deep.equal(['message to thread:t1 except s9', 'typing to thread:t1', 'thread to user:u1,user:u2']);
+  });
+
+  it('sends what is pending before a socket joins or leaves a room, so room changes keep their order', async () => {
+    push.pushMessage('t1', aMessage());
+    await push.subscribe('s1', 't1');
+    expect(joins).to.deep.equal(['thread:t1 after [message to thread:t1]']);
+  });
+
+  it('sends what is pending before disconnecting a user', async () => {
+    push.pushThread(['u1'], aThread({ threadId: 't1' }));
+    await push.disconnectUser('u1')();
+    expect(log).to.deep.equal(['thread to user:u1', 'disconnect user:u1']);
+  });
+
+  it('sends what is pending at once on close (shutdown)', () => {
+    push.pushMessage('t1', aMessage());
+    push.close();
+    expect(log).to.deep.equal(['message to thread:t1']);
+  });
+
+  it('logs a push that throws, keeps sending the others, and never throws into the event loop', async () => {
+    push.pushMessage('t1', aMessage());
+    push.pushMessage('t2', aMessage());
+    failEmits = true;
+    await nextTick();
+    expect(logger.error.callCount).to.equal(2);
+    failEmits = false;
+    push.pushMessage('t3', aMessage());
+    await nextTick();
+    expect(log).to.deep.equal(['message to thread:t3']);
+  });
+});
