@@ -192,7 +192,7 @@ const traffic = (clients, threadOf, expectedDeliveries, expectedThreads, checkTh
     while (!settled() && performance.now() - drainStart < DRAIN_TIMEOUT_MS) await sleep(50);
     await sleep(200); // late duplicates would show up here
     // a conflated `thread` event follows within its interval (ECB_THREAD_EVENT_*: 1 s, or longer for a thread whose events
-    // would exceed 8 MB/s: ~4 s for the 1,000-member thread)
+    // would exceed 8 MB/s: ~3 s for the 1,000-member thread)
     while (checkThreadState && staleThreadStates() > 0 && performance.now() - drainStart < DRAIN_TIMEOUT_MS) await sleep(50);
     let lost = 0;
     let duplicated = 0;

@@ -274,7 +274,7 @@ const threadEvents = (env: Env): Pick<EcbConfig, 'threadEvents'> => {
   const settings: ThreadEventSettings = {
     largeThreadMembers: integer(env, 'ECB_THREAD_EVENT_LARGE_THREAD_MEMBERS', 50, 0, 1_000_000),
     intervalMs: integer(env, 'ECB_THREAD_EVENT_INTERVAL_MS', 1_000, 0, 60_000),
-    // 8 MB/s: a 1,000-member thread (~33 KB events) is pushed every ~4 s (docs/scaling.md#large-threads)
+    // 8 MB/s: a 1,000-member thread (~23 KB events) is pushed every ~3 s (docs/scaling.md#large-threads)
     bytesPerSecond: integer(env, 'ECB_THREAD_EVENT_BYTES_PER_SECOND', 8_000_000, 0, 1_000_000_000_000),
     maxIntervalMs: integer(env, 'ECB_THREAD_EVENT_MAX_INTERVAL_MS', 60_000, 0, 3_600_000),
   };

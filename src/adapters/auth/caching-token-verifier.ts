@@ -8,11 +8,13 @@ import type { UserIdentity } from '../../domain/user.js';
 
 /**
  * One remembered success. `answer` is built once, when the entry is made, so
- * that a hit hands it back without allocating anything.
+ * that a hit hands it back without allocating anything; a hit only sets
+ * `used` (the second-chance bit).
  */
-type Entry =
+type Entry = (
   | { readonly kind: 'user'; readonly expiresAt: number; readonly answer: TaskEither<EcbError, UserIdentity> }
-  | { readonly kind: 'thread'; readonly expiresAt: number; readonly answer: TaskEither<EcbError, ThreadGrant> };
+  | { readonly kind: 'thread'; readonly expiresAt: number; readonly answer: TaskEither<EcbError, ThreadGrant> }
+) & { used: boolean };
 
 /**
  * A TokenVerifier that remembers what another one proved, so that a token
@@ -24,13 +26,20 @@ type Entry =
  * verifier decides again, so `TOKEN_EXPIRED` still surfaces); a token is
  * only ever answered as the kind it was verified as; failures and server
  * credentials always go to the inner verifier. At most `maxEntries` tokens
- * are remembered, the least recently used forgotten first; 0 remembers
- * nothing. Never throws; never rejects (when the inner verifier doesn't).
+ * are remembered; 0 remembers nothing. Beyond that, the oldest entry goes
+ * unless it was used since it was made or last passed over: then it gets a
+ * second chance at the back of the line (CLOCK, an approximation of least
+ * recently used). A hit thus reads the map and sets one flag: re-inserting
+ * the entry on every hit, as a strict LRU does, stored each message's
+ * freshly decoded token string as the map's key, which the young-generation
+ * collector then copied and promoted, message after message
+ * (docs/benchmarks.md, finding 11). Never throws; never rejects (when the
+ * inner verifier doesn't).
  *
  * Not decorated for injection: the composition root builds it with `new`.
  */
 export class CachingTokenVerifier implements TokenVerifier {
-  // a Map iterates in insertion order; re-inserting on every hit makes the first key the least recently used
+  // a Map iterates in insertion order: the first key is the oldest, the next candidate for eviction
   private readonly entries = new Map<string, Entry>();
 
   constructor(
@@ -48,7 +57,7 @@ export class CachingTokenVerifier implements TokenVerifier {
     const entry = this.hit(credential);
     if (entry?.kind === 'user') return entry.answer;
     return this.remembering(this.inner.verifyUser(credential), (identity) => {
-      this.remember(credential, { kind: 'user', expiresAt: identity.expiresAt, answer: answer(identity) });
+      this.remember(credential, { kind: 'user', expiresAt: identity.expiresAt, answer: answer(identity), used: false });
     });
   }
 
@@ -58,7 +67,7 @@ export class CachingTokenVerifier implements TokenVerifier {
     return this.remembering(this.inner.verifyThread(credential), (grant) => {
       // a thread token without exp is valid for as long as it is remembered
       const expiresAt = grant.expiresAt ?? Number.POSITIVE_INFINITY;
-      this.remember(credential, { kind: 'thread', expiresAt, answer: answer(grant) });
+      this.remember(credential, { kind: 'thread', expiresAt, answer: answer(grant), used: false });
     });
   }
 
@@ -67,14 +76,16 @@ export class CachingTokenVerifier implements TokenVerifier {
     return this.inner.verifyServer(credential);
   }
 
-  /** A live entry (refreshed as most recently used), or nothing; an expired one is dropped. */
+  /** A live entry (marked as used), or nothing; an expired one is dropped. */
   private hit(credential: string): Entry | undefined {
     if (this.maxEntries <= 0) return undefined;
     const entry = this.entries.get(credential);
     if (entry === undefined) return undefined;
-    this.entries.delete(credential);
-    if (this.clock.nowSeconds() >= entry.expiresAt) return undefined;
-    this.entries.set(credential, entry);
+    if (this.clock.nowSeconds() >= entry.expiresAt) {
+      this.entries.delete(credential);
+      return undefined;
+    }
+    entry.used = true;
     return entry;
   }
 
@@ -94,12 +105,19 @@ export class CachingTokenVerifier implements TokenVerifier {
     // verified inside the tolerance window but already past exp: remembering it would only be a miss later
     if (this.clock.nowSeconds() >= entry.expiresAt) return;
     this.entries.delete(credential);
-    this.entries.set(credential, entry);
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next();
+    // room first, so that the new entry is not a candidate itself; each used entry is passed over
+    // at most once (its flag cleared), so this ends within size + 1 steps
+    while (this.entries.size >= this.maxEntries) {
+      const oldest = this.entries.entries().next();
       if (oldest.done === true) break;
-      this.entries.delete(oldest.value);
+      const [key, candidate] = oldest.value;
+      this.entries.delete(key);
+      if (candidate.used) {
+        candidate.used = false;
+        this.entries.set(key, candidate);
+      }
     }
+    this.entries.set(credential, entry);
   }
 }
 

@@ -36,8 +36,8 @@ interface Interval {
  *
  * The interval is `intervalMs`, or longer when the thread is so large that
  * its events would write more than `bytesPerSecond` a second (an event's
- * bytes times its users: ~33 KB × 1,000 for the benchmark's thread, so a
- * push every ~4 s at 8 MB/s), and never longer than `maxIntervalMs`. Each
+ * bytes times its users: ~23 KB × 1,000 for the benchmark's thread, so a
+ * push every ~3 s at 8 MB/s), and never longer than `maxIntervalMs`. Each
  * push sizes the next interval, so a thread's cost per second stays bounded
  * as it grows, where a fixed interval lets it grow with the square of its
  * members (docs/benchmarks.md, finding 10).

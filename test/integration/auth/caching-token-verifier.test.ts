@@ -100,6 +100,23 @@ describe('CachingTokenVerifier', () => {
     expect(verifyThread.callCount).to.equal(4);
   });
 
+  it('passes over each used token once, so a cache of only used tokens still makes room (second chance)', async () => {
+    const verifyThread = sinon.spy(inner, 'verifyThread');
+    const cache = new CachingTokenVerifier(inner, clock, 2);
+    await accepted(cache.verifyThread('thread-a'));
+    await accepted(cache.verifyThread('thread-b'));
+    await accepted(cache.verifyThread('thread-a'));
+    await accepted(cache.verifyThread('thread-b')); // both used: each gets one pass, then the oldest goes
+    await accepted(cache.verifyThread('thread-c'));
+    expect(cache.size).to.equal(2);
+    expect(verifyThread.callCount).to.equal(3);
+    await accepted(cache.verifyThread('thread-b'));
+    await accepted(cache.verifyThread('thread-c'));
+    expect(verifyThread.callCount).to.equal(3);
+    await accepted(cache.verifyThread('thread-a'));
+    expect(verifyThread.callCount).to.equal(4);
+  });
+
   it('counts user and thread tokens against the same bound', async () => {
     const cache = new CachingTokenVerifier(inner, clock, 2);
     await accepted(cache.verifyUser('user-a'));
