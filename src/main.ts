@@ -1,7 +1,7 @@
 import { describeCause } from './adapters/observability/describe-cause.js';
 import type { Logger } from './adapters/observability/pino-logger.js';
 import { ConfigError, loadConfig, type EcbConfig } from './config.js';
-import { adviseOnYoungGeneration, configuredSemiSpaceMiB } from './node-runtime.js';
+import { adviseOnNodeFlags, nodeRuntimeOf } from './node-runtime.js';
 import { TOKENS } from './tokens.js';
 import { startEcb, type RunningEcb, type StartOptions } from './server.js';
 
@@ -23,7 +23,7 @@ export const main = async (env: NodeJS.ProcessEnv = process.env, options: StartO
   stopOnSignals(running);
   const logger = running.container.get<Logger>(TOKENS.Logger);
   logUnhandledRejections(logger);
-  adviseOnYoungGeneration(logger, configuredSemiSpaceMiB(process.execArgv, env['NODE_OPTIONS']));
+  adviseOnNodeFlags(logger, nodeRuntimeOf(process.execArgv, env['NODE_OPTIONS']));
   return running;
 };
 

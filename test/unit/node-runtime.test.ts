@@ -1,7 +1,16 @@
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import { createLogger } from '../../src/adapters/observability/pino-logger.js';
-import { adviseOnYoungGeneration, configuredSemiSpaceMiB, RECOMMENDED_SEMI_SPACE_MIB, shebangNodeFlags } from '../../src/node-runtime.js';
+import {
+  adviseOnNodeFlags,
+  configuredSemiSpaceMiB,
+  ECB_NODE_FLAGS,
+  nodeRuntimeOf,
+  pretenuringOn,
+  RECOMMENDED_SEMI_SPACE_MIB,
+  shebangNodeFlags,
+  type NodeRuntime,
+} from '../../src/node-runtime.js';
 
 describe('the young-generation setting ECB is started with', () => {
   it('is read from the Node flags, in every spelling Node accepts', () => {
@@ -30,8 +39,18 @@ describe('the young-generation setting ECB is started with', () => {
     expect(shebangNodeFlags('// no shebang --max-semi-space-size=32')).to.deep.equal([]);
   });
 
+  it('reads whether allocation-site pretenuring is on from the command line, the last flag winning', () => {
+    expect(pretenuringOn([])).to.equal(true);
+    expect(pretenuringOn(['--no-allocation-site-pretenuring'])).to.equal(false);
+    expect(pretenuringOn(['--no_allocation_site_pretenuring'])).to.equal(false);
+    expect(pretenuringOn(['--noallocation-site-pretenuring'])).to.equal(false);
+    expect(pretenuringOn(['--no-allocation-site-pretenuring', '--allocation-site-pretenuring'])).to.equal(true);
+    expect(pretenuringOn(['--no-allocation-site-pretenuring-extra'])).to.equal(true);
+    expect(nodeRuntimeOf([...ECB_NODE_FLAGS], undefined)).to.deep.equal({ semiSpaceMiB: RECOMMENDED_SEMI_SPACE_MIB, pretenuring: false });
+  });
+
   describe('the start-up advice', () => {
-    const logged = (semiSpaceMiB: number | undefined): Array<Record<string, unknown>> => {
+    const logged = (runtime: NodeRuntime): Array<Record<string, unknown>> => {
       const lines: string[] = [];
       const sink = new Writable({
         write(chunk: Buffer, _encoding, done) {
@@ -39,20 +58,25 @@ describe('the young-generation setting ECB is started with', () => {
           done();
         },
       });
-      adviseOnYoungGeneration(createLogger('info', sink), semiSpaceMiB);
+      adviseOnNodeFlags(createLogger('info', sink), runtime);
       return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     };
 
-    it("says what Node's default costs and how to pass the setting", () => {
-      const [line, ...more] = logged(undefined);
+    it("says which of ECB's flags are missing, what that costs, and how to pass them", () => {
+      const [line, ...more] = logged({ semiSpaceMiB: undefined, pretenuring: true });
       expect(more).to.have.length(0);
-      expect(line).to.include({ semiSpaceMiB: 'default', recommended: RECOMMENDED_SEMI_SPACE_MIB });
-      expect(line!['msg']).to.contain(`--max-semi-space-size=${RECOMMENDED_SEMI_SPACE_MIB}`).and.contain('./bin/ecb.js');
+      expect(line).to.deep.include({ semiSpaceMiB: 'default', pretenuring: 'on', missing: [...ECB_NODE_FLAGS], recommended: [...ECB_NODE_FLAGS] });
+      expect(line!['msg']).to.contain('--max-semi-space-size=32').and.contain('--no-allocation-site-pretenuring').and.contain('./bin/ecb.js');
     });
 
-    it('says nothing when the setting was passed (whatever its value)', () => {
-      expect(logged(32)).to.deep.equal([]);
-      expect(logged(8)).to.deep.equal([]);
+    it('names only the flag that is missing', () => {
+      expect(logged({ semiSpaceMiB: 32, pretenuring: true })[0]).to.deep.include({ missing: ['--no-allocation-site-pretenuring'] });
+      expect(logged({ semiSpaceMiB: undefined, pretenuring: false })[0]).to.deep.include({ missing: ['--max-semi-space-size=32'] });
+    });
+
+    it('says nothing when both were passed (whatever the semi-space size)', () => {
+      expect(logged({ semiSpaceMiB: 32, pretenuring: false })).to.deep.equal([]);
+      expect(logged({ semiSpaceMiB: 8, pretenuring: false })).to.deep.equal([]);
     });
   });
 });
