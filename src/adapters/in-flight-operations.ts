@@ -52,6 +52,8 @@ export class InFlightOperations {
   }
 
   private wakeIdle(): void {
+    // nearly always nobody waits (only a shutdown does): no array per idle moment then
+    if (this.idleWaiters.length === 0) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const wake of waiters) wake();
