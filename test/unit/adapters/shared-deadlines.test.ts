@@ -70,15 +70,19 @@ describe('SharedDeadlines (fake clock)', () => {
     expect(warn.called).to.equal(false);
   });
 
-  it('defaults the bucket to a hundredth of the timeout, at most 10 ms', () => {
+  it('defaults the bucket to a hundredth of the timeout, at most 50 ms', () => {
     const short = new SharedDeadlines(300);
     const first = short.acquire(0).signal;
     expect(short.acquire(2.9).signal).to.equal(first);
     expect(short.acquire(3).signal).to.not.equal(first);
     const long = new SharedDeadlines(5_000);
     const opened = long.acquire(0).signal;
-    expect(long.acquire(9.9).signal).to.equal(opened);
-    expect(long.acquire(10).signal).to.not.equal(opened);
+    expect(long.acquire(49.9).signal).to.equal(opened);
+    expect(long.acquire(50).signal).to.not.equal(opened);
+    const longer = new SharedDeadlines(60_000);
+    const first50 = longer.acquire(0).signal;
+    expect(longer.acquire(49.9).signal).to.equal(first50);
+    expect(longer.acquire(50).signal).to.not.equal(first50);
   });
 
   it('still aborts at the deadline for a call that holds it when the others of its bucket have ended', () => {
