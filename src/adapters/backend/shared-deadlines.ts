@@ -32,10 +32,10 @@ interface Bucket extends DeadlineLease {
  * lazily created signal), a `setTimeout` and a `clearTimeout`; under load
  * one bucket serves dozens of calls (docs/benchmarks.md). Opening a bucket
  * is itself not cheap (~36 µs: this code runs too rarely for the optimising
- * compiler), so it is done at most 20 times a second (finding 12). The signals are
- * real `AbortSignal`s, so every transport and `pause()` take them as before;
- * many listeners on one of them are expected, so the MaxListeners warning
- * is off for them.
+ * compiler), so it is done at most 20 times a second (finding 12). The
+ * signals are real `AbortSignal`s, so every transport and `pause()` take
+ * them as before; many listeners on one of them are expected, so the
+ * MaxListeners warning is off for them.
  *
  * Every `acquire` must be followed by one `release` when the call ends.
  * Once its bucket is over and every call in it released it, its timer is
