@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { spawn } from 'node:child_process';
 import { io } from 'socket.io-client';
 import { cpuMicros, rssBytes } from './lib/proc.mjs';
 import { summarize } from './lib/stats.mjs';
@@ -64,6 +65,17 @@ const cpuSample = (serverPid, extraPids = {}) => {
   const by = {};
   for (const [name, pid] of Object.entries({ ...servers, ...extraPids })) by[name] = cpuMicros(pid);
   return { total: Object.keys(servers).reduce((sum, name) => sum + by[name], 0), by };
+};
+
+/**
+ * BENCH_WINDOW_CMD: a shell command started as each measure window opens,
+ * with the server's pid in $PID (e.g. `perf record -t $PID -- sleep 5`), so
+ * that a profile or a per-thread count covers the measured window only.
+ */
+const runWindowCommand = (serverPid) => {
+  const command = process.env.BENCH_WINDOW_CMD;
+  if (command === undefined || command === '') return;
+  spawn('sh', ['-c', command], { env: { ...process.env, PID: String(serverPid) }, stdio: 'ignore' }).on('error', () => undefined);
 };
 
 const rssOf = (serverPid) =>
@@ -170,6 +182,7 @@ const traffic = (clients, threadOf, expectedDeliveries, expectedThreads, checkTh
     }
     await sleep(warmupMs);
     const cpuBefore = cpuSample(serverPid, extraPids);
+    if (typeof serverPid === 'number') runWindowCommand(serverPid);
     const before = { ...counters, cpu: cpuBefore.total, at: performance.now() };
     window = { from: before.at, to: Infinity, latencies: [] };
     await sleep(measureMs);

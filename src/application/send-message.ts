@@ -27,6 +27,7 @@ export type SendMessageResult = ThreadAndMessages | Record<string, never>;
  */
 export class SendMessage {
   private readonly authorize: ReturnType<typeof authorizeThread>;
+  private readonly validate: ReturnType<typeof validateOutgoingMessage>;
 
   constructor(
     tokens: TokenVerifier,
@@ -35,6 +36,7 @@ export class SendMessage {
     private readonly policy: ChatPolicy,
   ) {
     this.authorize = authorizeThread(tokens, policy);
+    this.validate = validateOutgoingMessage(policy.maxMessageBytes);
   }
 
   // the hot path of ECB: one async frame per message, alive while the backend answers (the task
@@ -45,7 +47,7 @@ export class SendMessage {
   }
 
   private async send(actor: Actor, input: SendMessageInput): Promise<E.Either<EcbError, SendMessageResult>> {
-    const valid = validateOutgoingMessage(this.policy.maxMessageBytes)(input.message);
+    const valid = this.validate(input.message);
     if (E.isLeft(valid)) return valid;
     const grant = await this.authorize({
       userId: actor.caller.user.userId,

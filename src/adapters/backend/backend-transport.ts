@@ -1,5 +1,12 @@
 import type { CappedBody } from './read-capped-body.js';
 
+/**
+ * A request's headers as one flat list of names and values: `[name, value,
+ * name, value, ...]`, names in lower case. undici takes this form as it is,
+ * where an object costs a key list and a lookup per header, for every call.
+ */
+export type HeaderList = readonly string[];
+
 /** The backend's HTTP answer: its status, and its body read up to the size limit. */
 export interface BackendAnswer {
   readonly status: number;
@@ -14,7 +21,8 @@ export interface BackendAnswer {
  */
 export interface BackendTransport {
   /**
-   * POSTs `json` to `{backendUrl}/{operation}`. Resolves with any HTTP
+   * POSTs `json` to `{backendUrl}/{operation}` with exactly `headers`
+   * (the caller names the content type). Resolves with any HTTP
    * answer; rejects only when there was none (refused, reset, aborted by
    * `signal`), with the error whose `code` chain says why. `signal` is the
    * call's deadline and bounds reading the body too (a backend that sends
@@ -22,7 +30,7 @@ export interface BackendTransport {
    * (shared-deadlines.ts): a transport listens to it and removes its own
    * listeners when done, and never aborts it.
    */
-  post(operation: string, json: string, headers: Record<string, string>, signal: AbortSignal): Promise<BackendAnswer>;
+  post(operation: string, json: string, headers: HeaderList, signal: AbortSignal): Promise<BackendAnswer>;
   /** Lets calls in progress finish, then closes every connection. Idempotent; never rejects. */
   close(): Promise<void>;
 }

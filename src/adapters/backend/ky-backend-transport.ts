@@ -37,12 +37,13 @@ export const kyBackendTransport = (settings: TransportSettings): BackendTranspor
     timeout: false,
     throwHttpErrors: false,
     redirect: 'manual',
-    headers: { accept: 'application/json', 'content-type': 'application/json' },
   });
   let closed: Promise<void> | undefined;
   return {
     post: async (operation, json, headers, signal) => {
-      const response = await api.post(operation, { body: json, headers, signal });
+      const pairs: Array<[string, string]> = [];
+      for (let i = 0; i + 1 < headers.length; i += 2) pairs.push([headers[i]!, headers[i + 1]!]);
+      const response = await api.post(operation, { body: json, headers: pairs, signal });
       return { status: response.status, body: await readCappedBody(response, settings.maxResponseBytes, signal) };
     },
     close: () => (closed ??= agent.close().catch(() => undefined)),

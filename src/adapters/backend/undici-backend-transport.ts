@@ -35,7 +35,7 @@ export const undiciBackendTransport = (settings: TransportSettings): BackendTran
               origin,
               path: prefix + operation,
               method: 'POST',
-              headers: { accept: 'application/json', 'content-type': 'application/json', ...headers },
+              headers: headers as string[],
               body: json,
             },
             post,

@@ -5,17 +5,15 @@ import type { PromMetrics } from '../observability/prom-metrics.js';
 import { KeyedTokenBuckets, monotonic, retryHint, TokenBucket, type MonotonicMs } from '../token-buckets.js';
 import { toWireError } from '../wire-error.js';
 
-/** The events ECB answers (ECB-SPEC §3); any other name is refused before dispatch. */
-const KNOWN_EVENTS: ReadonlySet<string> = new Set([
-  'getContacts',
-  'getThreads',
-  'createThread',
-  'getThread',
-  'leaveThread',
-  'sendMessage',
-]);
-
 type EventKind = 'messages' | 'typing' | 'other';
+
+/**
+ * Asked first by the handler of each event ECB serves: true when the event
+ * may proceed; false when it was refused (RATE_LIMITED through `ack`, if given).
+ */
+export type EventGate = (event: string, payload: unknown, ack: ((answer: unknown) => void) | undefined) => boolean;
+
+const ignore = (): void => undefined;
 
 const WHAT: Readonly<Record<EventKind, string>> = { messages: 'messages', typing: 'typing events', other: 'requests' };
 
@@ -30,8 +28,8 @@ type Transport = Socket['conn'];
  * - a user holds at most `maxConnectionsPerUser` sockets on this node;
  * - events are rate limited per connection and per user, by kind (messages,
  *   typing, everything else), and answered RATE_LIMITED with a retry hint;
- * - event names ECB does not serve (numbers, `error`, `__proto__`...) are
- *   dropped unanswered before any listener lookup.
+ * - event names ECB does not serve (numbers, `error`, `__proto__`...) reach
+ *   no handler and go unanswered (an `error` event is heard and ignored).
  */
 export class SocketIoAbuseGuard {
   private readonly unresolvedHandshakes = new WeakMap<Transport, number>();
@@ -107,28 +105,34 @@ export class SocketIoAbuseGuard {
     return this.socketsOfUser.get(userId)?.size ?? 0;
   }
 
-  /** Filters every incoming event of a connected socket before its handler sees it. */
-  watch(socket: Socket, userId: string): void {
+  /**
+   * Rate limits for the events of a connected socket: the returned gate is
+   * asked by each of ECB's event handlers first, and answers false (after
+   * refusing the event RATE_LIMITED through its ack, when it has one) when
+   * the connection or the user is over its rate for the event's kind.
+   *
+   * No Socket.IO middleware (`socket.use`) does this: its runner costs a
+   * copy of the middleware list and two closures per event, on the hot path
+   * of every message (docs/benchmarks.md, finding 13). An event ECB does not
+   * serve reaches no handler, so Socket.IO drops it unanswered; `error`,
+   * which Node's EventEmitter would throw for when nobody listens, is
+   * listened to here and ignored.
+   */
+  watch(socket: Socket, userId: string): EventGate {
+    socket.on('error', ignore);
     const rates = this.config.rateLimits;
     const perConnection: Readonly<Record<EventKind, TokenBucket>> = {
       messages: this.bucket(rates.messages),
       typing: this.bucket(rates.typing),
       other: this.bucket(rates.other),
     };
-    socket.use((packet, next) => {
-      const [name, payload] = packet as unknown[];
-      const last = packet[packet.length - 1] as unknown;
-      const ack = typeof last === 'function' ? (last as (answer: unknown) => void) : undefined;
-      // an event nobody serves is dropped unanswered, as Socket.IO does with an event without a handler
-      if (typeof name !== 'string' || !KNOWN_EVENTS.has(name)) return;
+    return (name, payload, ack) => {
       const kind = kindOf(name, payload);
       const wait = this.take(perConnection[kind], this.perUser[kind], userId);
-      if (wait > 0) {
-        this.refuse(name, ack, rateLimited(`too many ${WHAT[kind]}; ${retryHint(wait)}`));
-        return;
-      }
-      next();
-    });
+      if (wait === 0) return true;
+      this.refuse(name, ack, rateLimited(`too many ${WHAT[kind]}; ${retryHint(wait)}`));
+      return false;
+    };
   }
 
   private bucket(rates: ScopedRates): TokenBucket {

@@ -32,7 +32,7 @@ import type { PromMetrics } from '../observability/prom-metrics.js';
 import { newRequestId } from '../request-id.js';
 import { isServerSideFailure, toWireError } from '../wire-error.js';
 import { userRoom } from './rooms.js';
-import { SocketIoAbuseGuard } from './socket-io-abuse-guard.js';
+import { SocketIoAbuseGuard, type EventGate } from './socket-io-abuse-guard.js';
 import { SocketIoHub } from './socket-io-hub.js';
 
 /** What ECB keeps per connection: the handshake's proof, verified once. */
@@ -43,6 +43,11 @@ interface ConnectionState {
 }
 
 type Ack = (answer: unknown) => void;
+
+type Decoder<A> = (payload: unknown) => E.Either<EcbError, A>;
+
+/** One event ECB serves: its payload decoded, then one use-case run as the request's actor. */
+type Handler = (actor: Actor, payload: unknown) => Promise<E.Either<EcbError, unknown>>;
 
 const HandshakeAuthCodec = t.partial({ userToken: t.string, accessToken: t.string });
 
@@ -55,6 +60,8 @@ const HandshakeAuthCodec = t.partial({ userToken: t.string, accessToken: t.strin
 export class SocketIoClientEvents {
   /** Rate limits, connection caps and event-name filtering (docs/security.md#rate-limits-and-connection-caps). */
   private readonly guard: SocketIoAbuseGuard;
+  /** The events ECB serves, built once for every connection: nothing per event but the request itself. */
+  private readonly operations: ReadonlyArray<readonly [string, Handler]>;
 
   constructor(
     @inject(TOKENS.SocketServer) private readonly hub: SocketIoHub,
@@ -73,6 +80,25 @@ export class SocketIoClientEvents {
     @inject(TOKENS.SendMessage) private readonly sendMessage: SendMessage,
   ) {
     this.guard = new SocketIoAbuseGuard(config, metrics);
+    const operations: Array<readonly [string, Handler]> = [];
+    // decoded input feeds the use-case; a decoding failure answers at once
+    const serve = <A>(event: string, decode: Decoder<A>, run: (actor: Actor, request: A) => TaskEither<EcbError, unknown>): void => {
+      operations.push([
+        event,
+        (actor, payload) => {
+          const input = decode(payload);
+          return E.isLeft(input) ? Promise.resolve(input) : run(actor, input.right)();
+        },
+      ]);
+    };
+    const decodePaging = decodeRequest(PagingRequestCodec);
+    serve('getContacts', (payload) => decodePaging(payload ?? {}), (actor, r) => this.listContacts.execute(actor, r));
+    serve('getThreads', (payload) => decodePaging(payload ?? {}), (actor, r) => this.listThreads.execute(actor, r));
+    serve('createThread', decodeRequest(CreateThreadRequestCodec), (actor, r) => this.createThread.execute(actor, r));
+    serve('getThread', decodeRequest(GetThreadRequestCodec), (actor, r) => this.openThread.execute(actor, r));
+    serve('leaveThread', decodeRequest(LeaveThreadRequestCodec), (actor, r) => this.leaveThread.execute(actor, r));
+    serve('sendMessage', decodeRequest(SendMessageRequestCodec), (actor, r) => this.sendMessage.execute(actor, r));
+    this.operations = operations;
   }
 
   install(): void {
@@ -126,57 +152,28 @@ export class SocketIoClientEvents {
       this.metrics.connectionClosed();
     });
     if (state.session !== undefined) socket.emit('session', state.session);
-    this.guard.watch(socket, state.identity.user.userId);
-
-    this.on(socket, state, 'getContacts', (actor, payload) =>
-      this.chain(decodeRequest(PagingRequestCodec)(payload ?? {}), (r) => this.listContacts.execute(actor, r)),
-    );
-    this.on(socket, state, 'getThreads', (actor, payload) =>
-      this.chain(decodeRequest(PagingRequestCodec)(payload ?? {}), (r) => this.listThreads.execute(actor, r)),
-    );
-    this.on(socket, state, 'createThread', (actor, payload) =>
-      this.chain(decodeRequest(CreateThreadRequestCodec)(payload), (r) => this.createThread.execute(actor, r)),
-    );
-    this.on(socket, state, 'getThread', (actor, payload) =>
-      this.chain(decodeRequest(GetThreadRequestCodec)(payload), (r) => this.openThread.execute(actor, r)),
-    );
-    this.on(socket, state, 'leaveThread', (actor, payload) =>
-      this.chain(decodeRequest(LeaveThreadRequestCodec)(payload), (r) => this.leaveThread.execute(actor, r)),
-    );
-    this.on(socket, state, 'sendMessage', (actor, payload) =>
-      this.chain(decodeRequest(SendMessageRequestCodec)(payload), (r) => this.sendMessage.execute(actor, r)),
-    );
-  }
-
-  /** Decoded input feeds the use-case; a decoding failure answers at once. */
-  private chain<A, B>(
-    input: E.Either<EcbError, A>,
-    run: (decoded: A) => TaskEither<EcbError, B>,
-  ): Promise<E.Either<EcbError, B>> {
-    return E.isLeft(input) ? Promise.resolve(input) : run(input.right)();
+    const gate = this.guard.watch(socket, state.identity.user.userId);
+    for (const [event, operation] of this.operations) this.on(socket, state, gate, event, operation);
   }
 
   /**
    * One event: the ack is the last argument (when it is a function), the
-   * payload the first; an event without an ack cannot be answered and is
-   * ignored. Requests after the user token's expiry are refused and the
-   * socket is disconnected (ECB-SPEC §2).
+   * payload the first. The gate (rate limits) sees every event first; an
+   * event without an ack cannot be answered and is then ignored. Requests
+   * after the user token's expiry are refused and the socket is
+   * disconnected (ECB-SPEC §2).
    */
-  private on(
-    socket: Socket,
-    state: ConnectionState,
-    event: string,
-    handle: (actor: Actor, payload: unknown) => Promise<E.Either<EcbError, unknown>>,
-  ): void {
+  private on(socket: Socket, state: ConnectionState, gate: EventGate, event: string, handle: Handler): void {
     const { user } = state.identity;
     const { credential } = state;
     const subscriber = socket.id;
     socket.on(event, (...args: unknown[]) => {
-      const ack = args[args.length - 1];
-      if (typeof ack !== 'function') return;
-      const payload = args.length > 1 ? args[0] : undefined;
+      const last = args[args.length - 1];
+      const ack = typeof last === 'function' ? (last as Ack) : undefined;
+      const payload = args.length > (ack === undefined ? 0 : 1) ? args[0] : undefined;
+      if (!gate(event, payload, ack) || ack === undefined) return;
       if (this.clock.nowSeconds() >= state.identity.expiresAt) {
-        this.answer(socket, event, ack as Ack, E.left(tokenExpired('the user token has expired; reconnect with a fresh one')));
+        this.answer(socket, event, ack, E.left(tokenExpired('the user token has expired; reconnect with a fresh one')));
         socket.disconnect(true);
         return;
       }
@@ -193,11 +190,11 @@ export class SocketIoClientEvents {
       void handled.then(
         (result) => {
           this.inFlight.end();
-          this.answer(socket, event, ack as Ack, result);
+          this.answer(socket, event, ack, result);
         },
         (cause: unknown) => {
           this.inFlight.end();
-          this.answer(socket, event, ack as Ack, E.left(internal('the operation failed', cause)));
+          this.answer(socket, event, ack, E.left(internal('the operation failed', cause)));
         },
       );
     });

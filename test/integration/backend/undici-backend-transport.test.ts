@@ -54,7 +54,7 @@ describe('undiciBackendTransport (dispatch handler)', () => {
     server = undefined;
   });
 
-  it('POSTs the JSON with its headers to {backendUrl}/{operation} and reads the answer as text', async () => {
+  it('POSTs the JSON with exactly its headers to {backendUrl}/{operation} and reads the answer as text', async () => {
     const seen: Array<{ url: string | undefined; headers: IncomingMessage['headers']; body: string }> = [];
     const backend = await startServer((req, res, body) => {
       seen.push({ url: req.url, headers: req.headers, body });
@@ -63,13 +63,16 @@ describe('undiciBackendTransport (dispatch handler)', () => {
     });
     server = backend.server;
     transport = undiciBackendTransport(settings(`${backend.url}/api/ecb`));
-    const answer = await transport.post('getThread', '{"threadId":"t"}', { 'x-ecb-request-id': 'r-1' }, never);
+    const headers = ['content-type', 'application/json', 'x-ecb-request-id', 'r-1', 'idempotency-key', 'c-1'];
+    const answer = await transport.post('getThread', '{"threadId":"t"}', headers, never);
     expect(answer).to.deep.equal({ status: 201, body: { _tag: 'Read', text: '{"ok":"é"}' } });
     expect(seen).to.have.length(1);
     expect(seen[0]!.url).to.equal('/api/ecb/getThread');
     expect(seen[0]!.body).to.equal('{"threadId":"t"}');
     expect(seen[0]!.headers['content-type']).to.equal('application/json');
     expect(seen[0]!.headers['x-ecb-request-id']).to.equal('r-1');
+    expect(seen[0]!.headers['idempotency-key']).to.equal('c-1');
+    expect(seen[0]!.headers).to.not.have.property('accept'); // the caller names them all
   });
 
   it('reads an answer sent in many chunks without a declared length, and drops a leading byte order mark as fetch does', async () => {
@@ -81,7 +84,7 @@ describe('undiciBackendTransport (dispatch handler)', () => {
     });
     server = backend.server;
     transport = undiciBackendTransport(settings(backend.url));
-    const answer = await transport.post('getThreads', '{}', {}, never);
+    const answer = await transport.post('getThreads', '{}', [], never);
     expect(answer.body).to.deep.equal({ _tag: 'Read', text: `{"parts":[${Array.from({ length: 21 }, (_, i) => i).join(',')}]}` });
   });
 
@@ -99,7 +102,7 @@ describe('undiciBackendTransport (dispatch handler)', () => {
       });
       server = backend.server;
       transport = undiciBackendTransport(settings(backend.url, { maxConnections: 1 }));
-      const answer = await transport.post('getContacts', '{}', {}, never);
+      const answer = await transport.post('getContacts', '{}', [], never);
       expect(answer).to.deep.equal({ status: 200, body: { _tag: 'TooLarge' } });
       // not kept alive: undici destroys an aborted request's socket (on its next timer tick at the latest)
       const until = Date.now() + 8_000;
@@ -119,7 +122,7 @@ describe('undiciBackendTransport (dispatch handler)', () => {
     server = backend.server;
     transport = undiciBackendTransport(settings(backend.url, { maxConnections: 2 }));
     const deadline = new AbortController();
-    const calls = [transport.post('addThreadMessage', '{}', {}, deadline.signal), transport.post('addThreadMessage', '{}', {}, deadline.signal)];
+    const calls = [transport.post('addThreadMessage', '{}', [], deadline.signal), transport.post('addThreadMessage', '{}', [], deadline.signal)];
     while (held.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
     deadline.abort(new Error('deadline passed'));
     for (const error of await Promise.all(calls.map(rejectionOf))) expect((error as Error).message).to.equal('deadline passed');
@@ -133,10 +136,10 @@ describe('undiciBackendTransport (dispatch handler)', () => {
     const backend = await startServer((_req, res) => held.push(res));
     server = backend.server;
     transport = undiciBackendTransport(settings(backend.url, { maxConnections: 1 }));
-    const ahead = transport.post('getThread', '{}', {}, never);
+    const ahead = transport.post('getThread', '{}', [], never);
     while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     const deadline = new AbortController();
-    const queued = transport.post('getThread', '{}', {}, deadline.signal); // one connection, and it is busy
+    const queued = transport.post('getThread', '{}', [], deadline.signal); // one connection, and it is busy
     const started = Date.now();
     deadline.abort(new Error('deadline passed'));
     expect(((await rejectionOf(queued)) as Error).message).to.equal('deadline passed');
@@ -156,7 +159,7 @@ describe('undiciBackendTransport (dispatch handler)', () => {
     });
     server = backend.server;
     transport = undiciBackendTransport(settings(backend.url));
-    const error = await rejectionOf(transport.post('getThread', '{}', {}, AbortSignal.abort(new Error('too late'))));
+    const error = await rejectionOf(transport.post('getThread', '{}', [], AbortSignal.abort(new Error('too late'))));
     expect((error as Error).message).to.equal('too late');
     expect(calls).to.equal(0);
   });
@@ -167,12 +170,12 @@ describe('undiciBackendTransport (dispatch handler)', () => {
     transport = undiciBackendTransport(settings(backend.url));
     const deadline = new AbortController();
     const answers: BackendAnswer[] = await Promise.all(
-      Array.from({ length: 20 }, () => transport!.post('getThread', '{}', {}, deadline.signal)),
+      Array.from({ length: 20 }, () => transport!.post('getThread', '{}', [], deadline.signal)),
     );
     deadline.abort();
     expect(answers.every((a) => a.status === 200 && a.body._tag === 'Read')).to.equal(true);
     // and the pool still serves
-    expect((await transport.post('getThread', '{}', {}, never)).status).to.equal(200);
+    expect((await transport.post('getThread', '{}', [], never)).status).to.equal(200);
   });
 
   it('rejects with the cause when the backend refuses connections', async () => {
@@ -180,7 +183,7 @@ describe('undiciBackendTransport (dispatch handler)', () => {
     const { url } = backend;
     await stop(backend.server);
     transport = undiciBackendTransport(settings(url));
-    const error = (await rejectionOf(transport.post('getThread', '{}', {}, never))) as { code?: string };
+    const error = (await rejectionOf(transport.post('getThread', '{}', [], never))) as { code?: string };
     expect(error.code).to.equal('ECONNREFUSED');
   });
 });

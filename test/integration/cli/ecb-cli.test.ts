@@ -29,7 +29,8 @@ const ecb = (args: string[], env: Record<string, string | undefined> = {}, asExe
     child,
     stdout: '',
     stderr: '',
-    exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
+    // 'close', not 'exit': by then everything the process wrote has been read
+    exited: new Promise((resolve) => child.once('close', (code) => resolve(code))),
   };
   child.stdout!.on('data', (chunk: Buffer) => (run.stdout += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (run.stderr += chunk.toString()));
@@ -157,11 +158,13 @@ describe('the ecb command line', function () {
       );
       try {
         await eventually(() => (run.stdout.includes('ECB listening') ? true : undefined));
-        return run.stdout;
       } finally {
         run.child.kill('SIGTERM');
         await run.exited;
       }
+      // read once it has exited: the advice follows 'ECB listening', and a loaded machine may
+      // deliver the two lines apart
+      return run.stdout;
     };
 
     it('the executable starts Node with the flags, so ECB gives no advice', async () => {

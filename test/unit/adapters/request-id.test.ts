@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { newRequestId } from '../../../src/adapters/request-id.js';
@@ -20,10 +21,20 @@ const retainedPerString = (make: () => string): number => {
 };
 
 describe('newRequestId', () => {
-  it('is a random (version 4) UUID, different every time', () => {
-    const ids = new Set(Array.from({ length: 1000 }, newRequestId));
-    expect(ids.size).to.equal(1000);
+  it('is a UUID in the version 4 layout, different every time', () => {
+    const ids = new Set(Array.from({ length: 20_000 }, newRequestId));
+    expect(ids.size).to.equal(20_000);
     for (const id of ids) expect(id).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('starts from a random prefix in every process, so that two nodes do not give the same ids', () => {
+    const module = new URL('../../../src/adapters/request-id.js', import.meta.url).href;
+    const script = `import(${JSON.stringify(module)}).then((m) => process.stdout.write(m.newRequestId()))`;
+    const first = (): string => execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    const a = first();
+    const b = first();
+    expect(a).to.not.equal(b);
+    expect(a.slice(0, 24)).to.not.equal(b.slice(0, 24));
   });
 
   it('is one flat string, not the tree of pieces randomUUID builds (a few hundred bytes less per request in flight)', () => {
