@@ -58,7 +58,7 @@ const READS: ReadonlySet<BackendOperation> = new Set(['getUserToken', 'getContac
  * waiting for a place in the circuit, reading the answer and the read
  * retries (with a jittered pause) included; calls that start within a few
  * ms of each other share its timer (shared-deadlines.ts), so it fires at
- * most `min(10 ms, backendTimeoutMs / 100)` late.
+ * most `min(50 ms, backendTimeoutMs / 100)` late.
  * Every call goes through the node's BackendCircuit (breaker and in-flight
  * cap; its own one when none is given). Call `close()` on shutdown to
  * release the connections.
