@@ -95,13 +95,11 @@ export class HttpBackendGateway implements BackendGateway {
   // copy the object and add its properties one by one on V8's slow path (docs/benchmarks.md, finding 13).
 
   getContacts(caller: Caller, paging: Paging): TE.TaskEither<EcbError, Listing<User>> {
-    const body = { user: userReference(caller.user), pageStartIndex: paging.pageStartIndex, pageSize: paging.pageSize };
-    return this.call(this.asCaller(caller, 'getContacts', body, contactsAnswer));
+    return this.call(this.asCaller(caller, 'getContacts', pagedBody(caller, paging), contactsAnswer));
   }
 
   getThreads(caller: Caller, paging: Paging): TE.TaskEither<EcbError, Listing<Thread>> {
-    const body = { user: userReference(caller.user), pageStartIndex: paging.pageStartIndex, pageSize: paging.pageSize };
-    return this.call(this.asCaller(caller, 'getThreads', body, threadsAnswer));
+    return this.call(this.asCaller(caller, 'getThreads', pagedBody(caller, paging), threadsAnswer));
   }
 
   createThread(caller: Caller, thread: NewThread): TE.TaskEither<EcbError, ThreadAndMessages> {
@@ -280,6 +278,13 @@ export class HttpBackendGateway implements BackendGateway {
 const settled = <A>(result: Attempt<A>): E.Either<EcbError, A> => (E.isLeft(result) ? E.left(result.left.error) : result);
 
 const parseJson = (text: string): E.Either<unknown, unknown> => E.tryCatch(() => JSON.parse(text) as unknown, (e) => e);
+
+/** A listing's request body: the user, then the page asked for. */
+const pagedBody = (caller: Caller, paging: Paging) => ({
+  user: userReference(caller.user),
+  pageStartIndex: paging.pageStartIndex,
+  pageSize: paging.pageSize,
+});
 
 const invalidAnswer = <A>(call: BackendCall<A>, message: string): Attempt<A> =>
   E.left({ error: backendError(message, { operation: call.operation }), retryable: false });

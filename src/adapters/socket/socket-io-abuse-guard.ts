@@ -13,8 +13,6 @@ type EventKind = 'messages' | 'typing' | 'other';
  */
 export type EventGate = (event: string, payload: unknown, ack: ((answer: unknown) => void) | undefined) => boolean;
 
-const ignore = (): void => undefined;
-
 const WHAT: Readonly<Record<EventKind, string>> = { messages: 'messages', typing: 'typing events', other: 'requests' };
 
 /** A transport connection (engine.io socket), as far as the guard needs it. */
@@ -29,7 +27,7 @@ type Transport = Socket['conn'];
  * - events are rate limited per connection and per user, by kind (messages,
  *   typing, everything else), and answered RATE_LIMITED with a retry hint;
  * - event names ECB does not serve (numbers, `error`, `__proto__`...) reach
- *   no handler and go unanswered (an `error` event is heard and ignored).
+ *   no handler and go unanswered (`error` too: Socket.IO listens to it with a no-op).
  */
 export class SocketIoAbuseGuard {
   private readonly unresolvedHandshakes = new WeakMap<Transport, number>();
@@ -115,11 +113,10 @@ export class SocketIoAbuseGuard {
    * copy of the middleware list and two closures per event, on the hot path
    * of every message (docs/benchmarks.md, finding 13). An event ECB does not
    * serve reaches no handler, so Socket.IO drops it unanswered; `error`,
-   * which Node's EventEmitter would throw for when nobody listens, is
-   * listened to here and ignored.
+   * which Node's EventEmitter would throw for when nobody listens, has
+   * Socket.IO's own no-op listener on every socket.
    */
-  watch(socket: Socket, userId: string): EventGate {
-    socket.on('error', ignore);
+  eventGate(userId: string): EventGate {
     const rates = this.config.rateLimits;
     const perConnection: Readonly<Record<EventKind, TokenBucket>> = {
       messages: this.bucket(rates.messages),

@@ -152,7 +152,7 @@ export class SocketIoClientEvents {
       this.metrics.connectionClosed();
     });
     if (state.session !== undefined) socket.emit('session', state.session);
-    const gate = this.guard.watch(socket, state.identity.user.userId);
+    const gate = this.guard.eventGate(state.identity.user.userId);
     for (const [event, operation] of this.operations) this.on(socket, state, gate, event, operation);
   }
 
