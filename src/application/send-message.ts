@@ -4,7 +4,7 @@ import { backendError, type EcbError } from '../domain/errors.js';
 import { isTyping, storedMessage, validateOutgoingMessage } from '../domain/message.js';
 import { memberIdsOf, type ThreadAndMessages, type ThreadGrant } from '../domain/thread.js';
 import type { Actor } from './actor.js';
-import { authorizeThread } from './authorize-thread.js';
+import { checkThreadAccess } from './authorize-thread.js';
 import type { ChatPolicy } from './chat-policy.js';
 import type { BackendGateway } from './ports/backend-gateway.js';
 import type { PushChannel } from './ports/push-channel.js';
@@ -26,22 +26,21 @@ export type SendMessageResult = ThreadAndMessages | Record<string, never>;
  * every member's connections.
  */
 export class SendMessage {
-  private readonly authorize: ReturnType<typeof authorizeThread>;
   private readonly validate: ReturnType<typeof validateOutgoingMessage>;
 
   constructor(
-    tokens: TokenVerifier,
+    private readonly tokens: TokenVerifier,
     private readonly backend: BackendGateway,
     private readonly push: PushChannel,
     private readonly policy: ChatPolicy,
   ) {
-    this.authorize = authorizeThread(tokens, policy);
     this.validate = validateOutgoingMessage(policy.maxMessageBytes);
   }
 
   // the hot path of ECB: one async frame per message, alive while the backend answers (the task
   // only calls the method, so it holds nothing itself); plain awaits rather than a pipe of chains,
-  // each of which costs a promise hop
+  // each of which costs a promise hop, and the thread token's verification awaited here rather
+  // than in authorizeThread's own async frame (the same checks: checkThreadAccess)
   execute(actor: Actor, input: SendMessageInput): TE.TaskEither<EcbError, SendMessageResult> {
     return () => this.send(actor, input);
   }
@@ -49,11 +48,8 @@ export class SendMessage {
   private async send(actor: Actor, input: SendMessageInput): Promise<E.Either<EcbError, SendMessageResult>> {
     const valid = this.validate(input.message);
     if (E.isLeft(valid)) return valid;
-    const grant = await this.authorize({
-      userId: actor.caller.user.userId,
-      threadToken: input.threadToken,
-      threadId: input.threadId,
-    })();
+    const access = { userId: actor.caller.user.userId, threadToken: input.threadToken, threadId: input.threadId };
+    const grant = checkThreadAccess(this.policy, access, await this.tokens.verifyThread(input.threadToken)());
     if (E.isLeft(grant)) return grant;
     if (isTyping(input.message)) return this.signalTyping(actor, grant.right, input);
     const answer = await this.backend.addThreadMessage(actor.caller, {

@@ -10,8 +10,9 @@ export type JsonSchema = Record<string, unknown>;
  * an unknown one falls back to its base type (looser, never stricter).
  */
 const REFINEMENTS: Readonly<Record<string, JsonSchema>> = {
-  NonNegativeInteger: { type: 'integer', minimum: 0 },
-  PositiveInteger: { type: 'integer', minimum: 1 },
+  // safe integers, as Number.isSafeInteger has them (ECB reads them as JavaScript numbers)
+  NonNegativeInteger: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+  PositiveInteger: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
   'a finite number': { type: 'number' },
   [`a string of 1 to ${MAX_ID_LENGTH} characters`]: { type: 'string', minLength: 1, maxLength: MAX_ID_LENGTH },
   [`1 to ${MAX_MEMBER_IDS} member ids`]: {

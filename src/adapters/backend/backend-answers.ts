@@ -1,3 +1,4 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts/lib/index.js';
@@ -5,9 +6,31 @@ import { checkedFirst } from '../../domain/checked-first.js';
 import type { Listing } from '../../domain/paging.js';
 import { ThreadAndMessagesCodec, ThreadCodec, type Thread, type ThreadAndMessages } from '../../domain/thread.js';
 import { UserCodec, type User } from '../../domain/user.js';
+import { jsonSchemaOf } from '../../openapi/json-schema.js';
 
 /** Turns a parsed JSON answer into a domain value, or says what did not match. */
 export type AnswerDecoder<A> = (answer: unknown) => t.Validation<A>;
+
+const ajv = new Ajv2020({ strict: true, allErrors: false });
+
+/**
+ * The codec's check, compiled: ajv turns the codec's JSON Schema (the one the
+ * OpenAPI documents publish, src/openapi/json-schema.ts) into a function that
+ * reads each property by name, where io-ts walks its codec tree and reads
+ * every property through one generic, megamorphic site (about a microsecond
+ * per answer of the sendMessage hot path: docs/benchmarks.md, finding 14).
+ * An answer it accepts is answered as itself (the codecs here only check);
+ * any other goes to the codec, whose errors name what did not match.
+ *
+ * For parsed JSON only, which is all a backend answer is: there the schema
+ * and the codec accept exactly the same values (property-tested in
+ * test/unit/adapters/backend-answers.test.ts; they differ only on values
+ * JSON cannot carry, such as NaN or undefined).
+ */
+const compiledFirst = <C extends t.Mixed>(codec: C): ((answer: unknown) => t.Validation<t.TypeOf<C>>) => {
+  const accepts = ajv.compile(jsonSchemaOf(codec));
+  return (answer) => (accepts(answer) ? t.success(answer as t.TypeOf<C>) : codec.decode(answer));
+};
 
 const NonNegativeInteger = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, 'NonNegativeInteger');
 const PositiveInteger = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 1, 'PositiveInteger');
@@ -26,36 +49,35 @@ const pagedCodec = <C extends t.Mixed>(item: C) =>
 
 /**
  * A bare array is the complete list; a paged object is a page the backend cut
- * itself. Both codecs are built once, and decode with `is` first (`checkedFirst`).
+ * itself. Both checks are compiled once (`compiledFirst`).
  */
 const listingOf = <C extends t.Mixed>(item: C): AnswerDecoder<Listing<t.TypeOf<C>>> => {
-  const complete = checkedFirst(t.array(item));
-  const paged = checkedFirst(pagedCodec(item));
+  const complete = compiledFirst(checkedFirst(t.array(item)));
+  const paged = compiledFirst(checkedFirst(pagedCodec(item)));
   return (answer) =>
     Array.isArray(answer)
       ? pipe(
-          complete.decode(answer),
+          complete(answer),
           E.map((items): Listing<t.TypeOf<C>> => ({ _tag: 'Complete', items })),
         )
       : pipe(
-          paged.decode(answer),
+          paged(answer),
           E.map((page): Listing<t.TypeOf<C>> => ({ _tag: 'Paged', page })),
         );
 };
 
-const UserTokenAnswer = checkedFirst(t.type({ userToken: t.string }));
+const userTokenOf = compiledFirst(checkedFirst(t.type({ userToken: t.string })));
 
 export const userTokenAnswer: AnswerDecoder<string> = (answer) =>
   pipe(
-    UserTokenAnswer.decode(answer),
+    userTokenOf(answer),
     E.map((a) => a.userToken),
   );
 
 // Every user the backend returns has a displayName (ECB-SPEC §1): UserCodec requires it.
 export const contactsAnswer: AnswerDecoder<Listing<User>> = listingOf(UserCodec);
 export const threadsAnswer: AnswerDecoder<Listing<Thread>> = listingOf(ThreadCodec);
-export const threadAndMessagesAnswer: AnswerDecoder<ThreadAndMessages> = (answer) =>
-  ThreadAndMessagesCodec.decode(answer);
+export const threadAndMessagesAnswer: AnswerDecoder<ThreadAndMessages> = compiledFirst(ThreadAndMessagesCodec);
 
 /**
  * Where an answer did not match, for logs: paths and expected types only,

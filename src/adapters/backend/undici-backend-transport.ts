@@ -27,7 +27,7 @@ export const undiciBackendTransport = (settings: TransportSettings): BackendTran
           reject(abortReason(signal));
           return;
         }
-        const post = new CappedPost(settings.maxResponseBytes, resolve, reject, deadlines, signal);
+        const post = new CappedPost(settings.maxResponseBytes, resolve, reject);
         deadlines.hold(signal, post);
         try {
           pool.dispatch(
@@ -57,32 +57,56 @@ const abortReason = (signal: AbortSignal): unknown =>
  * One `abort` listener per deadline signal, however many calls hold it: a
  * shared deadline (shared-deadlines.ts) is held by dozens of calls at once,
  * and an `EventTarget` listener per call costs a scan of the signal's
- * listener list on every add and remove. Here a call joins and leaves a Set.
+ * listener list on every add and remove. Here a call joins and leaves its
+ * signal's list of posts: a doubly linked list through the posts themselves,
+ * so that joining and leaving touch two neighbours and hash nothing (a Set
+ * cost a hash on each, and a rehash as it grew and shrank: docs/benchmarks.md,
+ * finding 14). Consecutive calls nearly always hold the same signal (one
+ * bucket serves every call of a few ms), so the last one's list is kept at hand.
  */
 class DeadlineWatch {
-  private readonly holders = new WeakMap<AbortSignal, Set<CappedPost>>();
+  private readonly lists = new WeakMap<AbortSignal, PostList>();
+  private lastSignal: AbortSignal | undefined;
+  private lastList: PostList | undefined;
 
   hold(signal: AbortSignal, post: CappedPost): void {
-    let posts = this.holders.get(signal);
-    if (posts === undefined) {
-      const watched = new Set<CappedPost>();
-      posts = watched;
-      this.holders.set(signal, watched);
-      signal.addEventListener(
-        'abort',
-        () => {
-          const reason = abortReason(signal);
-          for (const held of [...watched]) held.abort(reason);
-          watched.clear();
-        },
-        { once: true },
-      );
+    let list = signal === this.lastSignal ? this.lastList : this.lists.get(signal);
+    if (list === undefined) {
+      const watched = new PostList();
+      list = watched;
+      this.lists.set(signal, watched);
+      signal.addEventListener('abort', () => watched.abortAll(abortReason(signal)), { once: true });
     }
-    posts.add(post);
+    this.lastSignal = signal;
+    this.lastList = list;
+    list.add(post);
+  }
+}
+
+/** The posts holding one deadline signal, newest first. */
+class PostList {
+  head: CappedPost | undefined;
+
+  add(post: CappedPost): void {
+    post.list = this;
+    post.next = this.head;
+    if (this.head !== undefined) this.head.previous = post;
+    this.head = post;
   }
 
-  release(signal: AbortSignal, post: CappedPost): void {
-    this.holders.get(signal)?.delete(post);
+  remove(post: CappedPost): void {
+    if (post.list !== this) return;
+    if (post.previous === undefined) this.head = post.next;
+    else post.previous.next = post.next;
+    if (post.next !== undefined) post.next.previous = post.previous;
+    post.list = post.previous = post.next = undefined;
+  }
+
+  /** The signal aborted: every post still holding it is aborted (each leaves the list as it settles). */
+  abortAll(reason: unknown): void {
+    const posts: CappedPost[] = [];
+    for (let post = this.head; post !== undefined; post = post.next) posts.push(post);
+    for (const post of posts) post.abort(reason);
   }
 }
 
@@ -106,13 +130,15 @@ class CappedPost implements Dispatcher.DispatchHandler {
   private status = 0;
   private chunks: Buffer[] = [];
   private size = 0;
+  /** Its place in the list of posts holding the deadline (PostList), while it holds it. */
+  list: PostList | undefined;
+  previous: CappedPost | undefined;
+  next: CappedPost | undefined;
 
   constructor(
     private readonly maxBytes: number,
     private readonly resolve: (answer: BackendAnswer) => void,
     private readonly reject: (reason: unknown) => void,
-    private readonly deadlines: DeadlineWatch,
-    private readonly signal: AbortSignal,
   ) {}
 
   /** The deadline passed: reject now, and stop the request (at once, or when it starts). */
@@ -171,7 +197,7 @@ class CappedPost implements Dispatcher.DispatchHandler {
     if (this.settled) return false;
     this.settled = true;
     this.chunks = [];
-    this.deadlines.release(this.signal, this);
+    this.list?.remove(this);
     return true;
   }
 }

@@ -5,6 +5,7 @@ import {
   messageSize,
   messagesSince,
   storedMessage,
+  textSizeBound,
   utf8ByteLength,
   validateOutgoingMessage,
   type OutgoingMessage,
@@ -74,6 +75,36 @@ describe('message rules', () => {
     });
   });
 
+  describe('textSizeBound', () => {
+    it('is never below the size of a text message, whatever its characters (escapes, surrogates, multibyte)', () => {
+      fc.assert(
+        fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary', maxLength: 8 }), (messageText, type) => {
+          const message = { type, data: { messageText } };
+          expect(textSizeBound(message)).to.be.at.least(messageSize(message));
+        }),
+        { numRuns: 2000 },
+      );
+    });
+
+    it('is exact when every character takes 6 bytes (control characters, written as \\u00XX escapes)', () => {
+      const message = { type: '\u0001', data: { messageText: '\u0002\u0003' } };
+      expect(textSizeBound(message)).to.equal(messageSize(message));
+      expect(textSizeBound(text(''))).to.equal(EMPTY_TEXT_BYTES + 5 * 'text'.length);
+    });
+
+    it('has no bound (NaN) for a message that is not exactly { type, data: { messageText: string } }', () => {
+      const others: OutgoingMessage[] = [
+        { type: 'text', data: { messageText: 'hi', extra: 'x'.repeat(1000) } },
+        { type: 'text', data: { messageText: 1 } },
+        { type: 'text', data: 'hi' },
+        { type: 'text', data: null },
+        { type: 'blob', data: { messageText: 'hi' }, extra: 'x'.repeat(1000) } as OutgoingMessage,
+        { type: 'typing', data: true },
+      ];
+      for (const message of others) expect(textSizeBound(message), JSON.stringify(message)).to.be.NaN;
+    });
+  });
+
   describe('validateOutgoingMessage', () => {
     const limit = 100;
     const validate = validateOutgoingMessage(limit);
@@ -98,6 +129,19 @@ describe('message rules', () => {
       const overLimit = text('€'.repeat(Math.floor(room / 3)) + 'a'.repeat((room % 3) + 1));
       expect(JSON.stringify(overLimit).length).to.be.below(limit);
       expect(leftOf(validate(overLimit))._tag).to.equal('PAYLOAD_TOO_LARGE');
+    });
+
+    it('gives the verdict of the exact size for every message near the limit (the bound only skips measuring)', () => {
+      const extra = fc.dictionary(fc.string({ maxLength: 4 }), fc.string({ maxLength: 20 }), { maxKeys: 2 });
+      fc.assert(
+        fc.property(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ maxLength: 6 }), extra, extra, (messageText, type, more, moreData) => {
+          const message = { ...more, type: type === '' ? 'text' : type, data: { ...moreData, messageText } };
+          const verdict = validate(message);
+          if (messageSize(message) > limit) expect(leftOf(verdict)._tag).to.equal('PAYLOAD_TOO_LARGE');
+          else expect(verdict._tag === 'Left' && verdict.left._tag === 'PAYLOAD_TOO_LARGE').to.equal(false);
+        }),
+        { numRuns: 3000 },
+      );
     });
 
     it('applies the limit to custom messages as well', () => {

@@ -1,0 +1,224 @@
+// ECB's own per-message work, measured in one process without the network:
+// B (lib/lean-relay.mjs) and C (ECB's container, as bin/ecb.js builds it)
+// each get fake connected sockets and serve `sendMessage` through their real
+// handlers, token caches, backend clients and pushes. Only undici's network
+// part is replaced: Pool#dispatch answers each POST on the next turn of the
+// event loop, as the stub would (the request body is read, the answer is
+// built like the stub's). Pushes go to Socket.IO rooms with no socket in
+// them (encoded, sent to nobody); acks are counted. So what differs between
+// B and C is the JavaScript each runs per message, not the kernel, the
+// batching or the other processes of a shared machine: C − B here is stable
+// to a fraction of a microsecond where the end-to-end run's is ±10 µs.
+//
+//   node bench/pipeline.mjs [--rounds N] [--messages M] [--pairs P] [--baseline DIR]
+//
+// --baseline DIR adds C0: ECB built in another checkout (DIR/dist), run the
+// same way, so that a change to ECB is measured against the build before it
+// (git worktree add DIR <commit>; npm ci and npx tsc -p . there).
+//
+// Each server runs in its own process (its own JIT feedback), with ECB's Node
+// flags as in the end-to-end run (bin/ecb.js's shebang line), alternately;
+// every round sends M messages (P pairs, one message in flight per sender, as
+// the saturated 1:1 phase does) after a warm-up, and reads the process's CPU
+// time. Prints the medians per message and C − B. Needs `npm run build` first.
+import { spawn } from 'node:child_process';
+import { createPublicKey } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ecbNodeFlags } from './lib/servers.mjs';
+import { median } from './lib/stats.mjs';
+import { newKeys, signJwt, userId } from './lib/tokens.mjs';
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const ROUNDS = option('--rounds', 7);
+const baseline = args.includes('--baseline') ? args[args.indexOf('--baseline') + 1] : undefined;
+const MESSAGES = option('--messages', 40_000);
+const PAIRS = option('--pairs', 250);
+const role = process.env.PIPELINE_ROLE;
+
+if (role === undefined) {
+  // the driver: keys and tokens once, then B and C alternately, each a fresh process per round
+  const keys = newKeys();
+  const dir = mkdtempSync(join(tmpdir(), 'ecb-pipeline-'));
+  const keyFile = join(dir, 'public.pem');
+  writeFileSync(keyFile, keys.publicPem);
+  const pairs = Array.from({ length: PAIRS }, (_, p) => {
+    const memberIds = [userId(2 * p), userId(2 * p + 1)];
+    return {
+      threadId: `c${p}`,
+      memberIds,
+      threadToken: signJwt(keys.privateKey, { threadId: `c${p}`, memberIds }),
+      userToken: signJwt(keys.privateKey, { userId: memberIds[0] }),
+    };
+  });
+  const fixture = join(dir, 'fixture.json');
+  writeFileSync(fixture, JSON.stringify({ keyFile, pairs }));
+  const runOne = (server) =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [...ecbNodeFlags(), fileURLToPath(import.meta.url), ...args], {
+        env: {
+          ...process.env,
+          PIPELINE_ROLE: server === 'C0' ? 'C' : server,
+          PIPELINE_ECB: server === 'C0' ? join(baseline, 'dist') : fileURLToPath(new URL('../dist', import.meta.url)),
+          PIPELINE_FIXTURE: fixture,
+          ECB_LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout.on('data', (chunk) => (out += chunk));
+      child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`${server} exited ${code}`))));
+    });
+  const servers = baseline === undefined ? ['B', 'C'] : ['B', 'C0', 'C'];
+  const results = Object.fromEntries(servers.map((server) => [server, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const server of round % 2 === 0 ? servers : [...servers].reverse()) {
+      const { micros } = await runOne(server);
+      results[server].push(micros);
+      process.stderr.write(`round ${round + 1} ${server}: ${micros.toFixed(2)} µs/msg\n`);
+    }
+  }
+  const b = median(results.B);
+  for (const server of servers.filter((s) => s !== 'B')) {
+    const c = median(results[server]);
+    const byRound = results[server].map((cm, i) => cm - results.B[i]);
+    console.log(`${server}: B ${b.toFixed(2)} µs/msg, ${server} ${c.toFixed(2)} µs/msg, ${server} − B ${(c - b).toFixed(2)} µs/msg (by round: ${byRound.map((d) => d.toFixed(2)).join(', ')}), ${server}/B ${(c / b).toFixed(3)}`);
+  }
+  if (baseline !== undefined) {
+    const byRound = results.C.map((cm, i) => cm - results.C0[i]);
+    console.log(`C − C0 ${(median(results.C) - median(results.C0)).toFixed(2)} µs/msg (by round: ${byRound.map((d) => d.toFixed(2)).join(', ')})`);
+  }
+} else {
+  const { readFileSync } = await import('node:fs');
+  const { keyFile, pairs } = JSON.parse(readFileSync(process.env.PIPELINE_FIXTURE, 'utf8'));
+  // the undici (and Socket.IO) of the server measured: C0's checkout has its own node_modules
+  const root = role === 'B' ? fileURLToPath(new URL('..', import.meta.url)) : join(process.env.PIPELINE_ECB, '..');
+  const require = createRequire(join(root, 'package.json'));
+  const { Pool } = require('undici');
+  const { Server } = require('socket.io');
+
+  // the stub's answer to addThreadMessage, built from the request's body as the stub does
+  let messageCounter = 0;
+  const threadHeads = new Map(
+    pairs.map((p) => [
+      p.threadId,
+      `{"thread":{"threadId":${JSON.stringify(p.threadId)},"threadToken":${JSON.stringify(p.threadToken)},"members":${JSON.stringify(
+        p.memberIds.map((id) => ({ userId: id })),
+      )},"lastMessageTime":`,
+    ]),
+  );
+  const answerTo = (body) => {
+    const request = JSON.parse(body);
+    const now = Date.now() / 1000;
+    const stored = { messageId: `m${++messageCounter}`, fromUserId: request.user.userId, creationTime: now, type: request.message.type, data: request.message.data };
+    return Buffer.from(`${threadHeads.get(request.threadId)}${now}},"messages":[${JSON.stringify(stored)}]}`);
+  };
+  const controller = { abort() {}, pause() {}, resume() {}, aborted: false, paused: false, reason: null };
+  let answers = [];
+  const answerAll = () => {
+    const due = answers;
+    answers = [];
+    for (const [handler, chunk] of due) {
+      handler.onResponseStart(controller, 200, { 'content-type': 'application/json', 'content-length': String(chunk.length) }, 'OK');
+      handler.onResponseData(controller, chunk);
+      handler.onResponseEnd(controller, {});
+    }
+  };
+  Pool.prototype.dispatch = function (options, handler) {
+    handler.onRequestStart?.(controller, {});
+    if (answers.push([handler, answerTo(options.body)]) === 1) setImmediate(answerAll);
+    return true;
+  };
+
+  let io;
+  if (role === 'B') {
+    io = new Server({ serveClient: false });
+    const { installLeanRelay } = await import('./lib/lean-relay.mjs');
+    installLeanRelay(io, createPublicKey(readFileSync(keyFile, 'utf8')), new Pool('http://127.0.0.1:9'));
+  } else {
+    const dist = (path) => import(pathToFileURL(join(process.env.PIPELINE_ECB, path)).href);
+    const { loadConfig } = await dist('src/config.js');
+    const { buildContainer } = await dist('src/container.js');
+    const { SocketIoClientEvents } = await dist('src/adapters/socket/socket-io-client-events.js');
+    const { TOKENS } = await dist('src/tokens.js');
+    const wide = Object.fromEntries(
+      ['MESSAGES', 'TYPING', 'OTHER'].flatMap((kind) =>
+        ['PER_CONNECTION', 'PER_USER'].flatMap((scope) => [
+          [`ECB_RATE_${kind}_${scope}`, '1000000'],
+          [`ECB_RATE_${kind}_${scope}_BURST`, '1000000'],
+        ]),
+      ),
+    );
+    const config = loadConfig({ ...wide, ECB_BACKEND_URL: 'http://127.0.0.1:9', ECB_PUBLIC_KEY_FILE: keyFile, ECB_LOG_LEVEL: 'warn', ECB_MAX_CONNECTIONS_PER_USER: '1000000' });
+    const container = buildContainer(config);
+    io = container.get(TOKENS.SocketServer).io;
+    container.get(SocketIoClientEvents).install();
+  }
+
+  // one fake socket per sender, connected as the server's own handshake would have left it
+  const onConnection = io.sockets.listeners('connection')[0];
+  const senders = pairs.map((pair, p) => {
+    const handlers = new Map();
+    const id = `s${p}`;
+    const socket = {
+      id,
+      data:
+        role === 'B'
+          ? { userId: pair.memberIds[0], userToken: pair.userToken }
+          : { identity: { user: { userId: pair.memberIds[0], displayName: `User ${p}` }, expiresAt: Date.now() / 1000 + 3600 }, credential: pair.userToken },
+      handshake: { auth: {} },
+      on: (event, handler) => handlers.set(event, handler),
+      once: () => undefined,
+      join: () => undefined,
+      emit: () => undefined,
+      disconnect: () => undefined,
+      to: (room) => io.to(room).except(id),
+    };
+    onConnection(socket);
+    const payload = JSON.stringify({ threadToken: pair.threadToken, message: { type: 'text', data: { messageText: 'hello, this is a message' } }, clientMessageId: '' });
+    return { handlers, payload, seq: 0 };
+  });
+
+  let acked = 0;
+  let failed = 0;
+  let waiter;
+  let ready = [];
+  const sendReady = () => {
+    const due = ready;
+    ready = [];
+    for (const sender of due) send(sender);
+  };
+  const send = (sender) => {
+    // a fresh payload per message, as Socket.IO's parser hands it over
+    const payload = JSON.parse(sender.payload);
+    payload.clientMessageId = `b${sender.seq++}`;
+    sender.handlers.get('sendMessage')(payload, (answer) => {
+      if (answer.ok) acked++;
+      else if (++failed === 1) {
+        process.stderr.write(`${role}: an ack failed: ${JSON.stringify(answer)}\n`);
+        process.exit(1);
+      }
+      if (waiter !== undefined && acked >= waiter.target) waiter.resolve();
+      if (ready.push(sender) === 1) setImmediate(sendReady);
+    });
+  };
+  const runFor = (count) =>
+    new Promise((resolve) => {
+      waiter = { target: acked + count, resolve };
+    });
+  for (const sender of senders) send(sender);
+  await runFor(MESSAGES); // warm-up
+  const start = process.cpuUsage();
+  const from = acked;
+  await runFor(MESSAGES);
+  const used = process.cpuUsage(start);
+  process.stdout.write(JSON.stringify({ micros: (used.user + used.system) / (acked - from) }));
+  process.exit(0);
+}
