@@ -39,7 +39,7 @@ const P = quick
   : { rounds: 3, chatRounds: 5, warmupMs: 1000, measureMs: 6000, pairs: 250, members: 1000, idle: 5000, storm: 1000, delays: [5, 20, 50] };
 // The 1:1 group runs more rounds: its three targets (saturated throughput, CPU at 2,000/s, p99 at
 // 500/s) are ratios of figures that each vary by ±10 % from window to window on a shared machine,
-// and the median of 5 rounds is steadier than that of 3 (docs/benchmarks.md, "How to read a run").
+// and the median of 5 rounds is steadier than that of 3 (docs/benchmarks.md, finding 14).
 if (option('--rounds') !== undefined) P.rounds = P.chatRounds = Number(option('--rounds'));
 const timing = { warmupMs: P.warmupMs, measureMs: P.measureMs };
 
