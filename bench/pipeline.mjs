@@ -7,8 +7,10 @@
 // built like the stub's). Pushes go to Socket.IO rooms with no socket in
 // them (encoded, sent to nobody); acks are counted. So what differs between
 // B and C is the JavaScript each runs per message, not the kernel, the
-// batching or the other processes of a shared machine: C − B here is stable
-// to a fraction of a microsecond where the end-to-end run's is ±10 µs.
+// batching or the other processes of a shared machine: C − B here moves by
+// a few microseconds from round to round (its median over 7 rounds by about
+// one), where the end-to-end run's moves by ±10 µs (docs/benchmarks.md,
+// finding 14).
 //
 //   node bench/pipeline.mjs [--rounds N] [--messages M] [--pairs P] [--baseline DIR]
 //
@@ -28,7 +30,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ecbNodeFlags } from './lib/servers.mjs';
+import { ecbNodeFlags, WIDE_OPEN_GUARD } from './lib/servers.mjs';
 import { median } from './lib/stats.mjs';
 import { newKeys, signJwt, userId } from './lib/tokens.mjs';
 
@@ -148,15 +150,7 @@ if (role === undefined) {
     const { buildContainer } = await dist('src/container.js');
     const { SocketIoClientEvents } = await dist('src/adapters/socket/socket-io-client-events.js');
     const { TOKENS } = await dist('src/tokens.js');
-    const wide = Object.fromEntries(
-      ['MESSAGES', 'TYPING', 'OTHER'].flatMap((kind) =>
-        ['PER_CONNECTION', 'PER_USER'].flatMap((scope) => [
-          [`ECB_RATE_${kind}_${scope}`, '1000000'],
-          [`ECB_RATE_${kind}_${scope}_BURST`, '1000000'],
-        ]),
-      ),
-    );
-    const config = loadConfig({ ...wide, ECB_BACKEND_URL: 'http://127.0.0.1:9', ECB_PUBLIC_KEY_FILE: keyFile, ECB_LOG_LEVEL: 'warn', ECB_MAX_CONNECTIONS_PER_USER: '1000000' });
+    const config = loadConfig({ ...WIDE_OPEN_GUARD, ECB_BACKEND_URL: 'http://127.0.0.1:9', ECB_PUBLIC_KEY_FILE: keyFile, ECB_LOG_LEVEL: 'warn' });
     const container = buildContainer(config);
     io = container.get(TOKENS.SocketServer).io;
     container.get(SocketIoClientEvents).install();

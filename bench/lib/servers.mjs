@@ -78,6 +78,22 @@ export const startRelay = (mode, stubUrl, keyFile, nodeArgs = []) =>
     child.once('exit', (code) => reject(new Error(`server ${mode} exited (${code})`)));
   });
 
+/**
+ * The abuse guard's settings opened wide: its defaults (20 messages/s per
+ * connection) would refuse a saturating sender, and B has no rate limiter.
+ */
+export const WIDE_OPEN_GUARD = {
+  ...Object.fromEntries(
+    ['MESSAGES', 'TYPING', 'OTHER'].flatMap((kind) =>
+      ['PER_CONNECTION', 'PER_USER'].flatMap((scope) => [
+        [`ECB_RATE_${kind}_${scope}`, '1000000'],
+        [`ECB_RATE_${kind}_${scope}_BURST`, '1000000'],
+      ]),
+    ),
+  ),
+  ECB_MAX_CONNECTIONS_PER_USER: '1000000',
+};
+
 /** C: ECB from its own CLI (`node <its shebang flags> bin/ecb.js start`, as `./bin/ecb.js start` runs), configured by environment only. */
 export const startEcb = async (name, stubUrl, keyFile, extraEnv = {}, nodeArgs = ecbNodeFlags(), cpu = SERVER_CPU) => {
   const port = await freePort();
@@ -91,17 +107,7 @@ export const startEcb = async (name, stubUrl, keyFile, extraEnv = {}, nodeArgs =
       ECB_PORT: String(port),
       ECB_HOST: '127.0.0.1',
       ECB_LOG_LEVEL: 'info',
-      // The abuse guard's defaults (20 messages/s per connection) would refuse a
-      // saturating sender; B has no rate limiter, so C's is opened wide.
-      ...Object.fromEntries(
-        ['MESSAGES', 'TYPING', 'OTHER'].flatMap((kind) =>
-          ['PER_CONNECTION', 'PER_USER'].flatMap((scope) => [
-            [`ECB_RATE_${kind}_${scope}`, '1000000'],
-            [`ECB_RATE_${kind}_${scope}_BURST`, '1000000'],
-          ]),
-        ),
-      ),
-      ECB_MAX_CONNECTIONS_PER_USER: '1000000',
+      ...WIDE_OPEN_GUARD,
       ...extraEnv,
     },
   });
