@@ -4,20 +4,11 @@
 // would dominate the measurement. Run as its own process (forked by run.mjs).
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { stubAnswers } from './lib/stub-answers.mjs';
 
 const fixture = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 let delayMs = 0;
-let messageCounter = 0;
-
-// The thread part of every answer is serialized once; only lastMessageTime varies.
-const threadHeads = new Map(
-  Object.entries(fixture.threads).map(([threadId, t]) => [
-    threadId,
-    `{"thread":{"threadId":${JSON.stringify(threadId)},"threadToken":${JSON.stringify(t.threadToken)},"members":${JSON.stringify(
-      t.memberIds.map((userId) => ({ userId })),
-    )},"lastMessageTime":`,
-  ]),
-);
+const answers = stubAnswers(fixture.threads);
 
 const answer = (res, status, body) => {
   const send = () => {
@@ -33,21 +24,10 @@ const handle = (path, body, res) => {
     delayMs = Number(body.ms) || 0;
     return answer(res, 200, '{}');
   }
-  const head = threadHeads.get(body.threadId);
-  if (head === undefined) return answer(res, 404, '{"error":{"message":"no such thread"}}');
-  const now = Date.now() / 1000;
-  if (path === '/getThread') return answer(res, 200, `${head}${now}},"messages":[]}`);
-  if (path === '/addThreadMessage') {
-    const stored = {
-      messageId: `m${++messageCounter}`,
-      fromUserId: body.user?.userId ?? '',
-      creationTime: now,
-      type: body.message?.type,
-      data: body.message?.data,
-    };
-    return answer(res, 200, `${head}${now}},"messages":[${JSON.stringify(stored)}]}`);
-  }
-  return answer(res, 404, '{"error":{"message":"not in the stub"}}');
+  if (path !== '/getThread' && path !== '/addThreadMessage') return answer(res, 404, '{"error":{"message":"not in the stub"}}');
+  const text = path === '/getThread' ? answers.getThread(body) : answers.addThreadMessage(body);
+  if (text === undefined) return answer(res, 404, '{"error":{"message":"no such thread"}}');
+  return answer(res, 200, text);
 };
 
 const server = createServer((req, res) => {

@@ -32,6 +32,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ecbNodeFlags, WIDE_OPEN_GUARD } from './lib/servers.mjs';
 import { median } from './lib/stats.mjs';
+import { stubAnswers } from './lib/stub-answers.mjs';
 import { newKeys, signJwt, userId } from './lib/tokens.mjs';
 
 const args = process.argv.slice(2);
@@ -106,27 +107,14 @@ if (role === undefined) {
   const { Pool } = require('undici');
   const { Server } = require('socket.io');
 
-  // the stub's answer to addThreadMessage, built from the request's body as the stub does
-  let messageCounter = 0;
-  const threadHeads = new Map(
-    pairs.map((p) => [
-      p.threadId,
-      `{"thread":{"threadId":${JSON.stringify(p.threadId)},"threadToken":${JSON.stringify(p.threadToken)},"members":${JSON.stringify(
-        p.memberIds.map((id) => ({ userId: id })),
-      )},"lastMessageTime":`,
-    ]),
-  );
-  const answerTo = (body) => {
-    const request = JSON.parse(body);
-    const now = Date.now() / 1000;
-    const stored = { messageId: `m${++messageCounter}`, fromUserId: request.user.userId, creationTime: now, type: request.message.type, data: request.message.data };
-    return Buffer.from(`${threadHeads.get(request.threadId)}${now}},"messages":[${JSON.stringify(stored)}]}`);
-  };
+  // the stub's answer to addThreadMessage (lib/stub-answers.mjs), from the request's body
+  const answers = stubAnswers(Object.fromEntries(pairs.map((p) => [p.threadId, p])));
+  const answerTo = (body) => Buffer.from(answers.addThreadMessage(JSON.parse(body)));
   const controller = { abort() {}, pause() {}, resume() {}, aborted: false, paused: false, reason: null };
-  let answers = [];
+  let pending = [];
   const answerAll = () => {
-    const due = answers;
-    answers = [];
+    const due = pending;
+    pending = [];
     for (const [handler, chunk] of due) {
       handler.onResponseStart(controller, 200, { 'content-type': 'application/json', 'content-length': String(chunk.length) }, 'OK');
       handler.onResponseData(controller, chunk);
@@ -135,7 +123,7 @@ if (role === undefined) {
   };
   Pool.prototype.dispatch = function (options, handler) {
     handler.onRequestStart?.(controller, {});
-    if (answers.push([handler, answerTo(options.body)]) === 1) setImmediate(answerAll);
+    if (pending.push([handler, answerTo(options.body)]) === 1) setImmediate(answerAll);
     return true;
   };
 

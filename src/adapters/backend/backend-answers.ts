@@ -2,7 +2,6 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts/lib/index.js';
-import { checkedFirst } from '../../domain/checked-first.js';
 import type { Listing } from '../../domain/paging.js';
 import { ThreadAndMessagesCodec, ThreadCodec, type Thread, type ThreadAndMessages } from '../../domain/thread.js';
 import { UserCodec, type User } from '../../domain/user.js';
@@ -52,8 +51,8 @@ const pagedCodec = <C extends t.Mixed>(item: C) =>
  * itself. Both checks are compiled once (`compiledFirst`).
  */
 const listingOf = <C extends t.Mixed>(item: C): AnswerDecoder<Listing<t.TypeOf<C>>> => {
-  const complete = compiledFirst(checkedFirst(t.array(item)));
-  const paged = compiledFirst(checkedFirst(pagedCodec(item)));
+  const complete = compiledFirst(t.array(item));
+  const paged = compiledFirst(pagedCodec(item));
   return (answer) =>
     Array.isArray(answer)
       ? pipe(
@@ -66,7 +65,7 @@ const listingOf = <C extends t.Mixed>(item: C): AnswerDecoder<Listing<t.TypeOf<C
         );
 };
 
-const userTokenOf = compiledFirst(checkedFirst(t.type({ userToken: t.string })));
+const userTokenOf = compiledFirst(t.type({ userToken: t.string }));
 
 export const userTokenAnswer: AnswerDecoder<string> = (answer) =>
   pipe(
