@@ -1,8 +1,11 @@
 // The load generator: socket.io-client over the websocket transport, one
 // connection per client, in its own process (forked by run.mjs, pinned away
 // from the server's core). It runs one scenario group against one server and
-// reports through IPC. Every message is tracked by a sequence number so that
-// loss, duplication and failed acks are counted exactly.
+// reports through IPC, or holds a session (one server's connections, kept
+// open) and runs a phase whenever run.mjs asks, so that the servers can take
+// turns within a phase (see the message handler at the end). Every message
+// is tracked by a sequence number so that loss, duplication and failed acks
+// are counted exactly.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -157,7 +160,8 @@ const traffic = (clients, threadOf, expectedDeliveries, expectedThreads, checkTh
   };
 
   /** One phase: warm-up, a measured window, then a drain that checks every message. */
-  const phase = async ({ mode, rate, window: inFlight, senders, warmupMs, measureMs }, serverPid, extraPids) => {
+  const phase = async (p, serverPid, extraPids) => {
+    const { mode, rate, window: inFlight, senders, warmupMs, measureMs } = p;
     const firstSeq = nextSeq;
     const ackBase = { ...counters };
     sending = true;
@@ -247,6 +251,8 @@ const traffic = (clients, threadOf, expectedDeliveries, expectedThreads, checkTh
         Object.keys(cpuAfter.by).map((name) => [name, msgs > 0 ? (cpuAfter.by[name] - cpuBefore.by[name]) / msgs : NaN]),
       );
     }
+    // a slice of an interleaved phase: what run.mjs needs to add slices up (totals, every latency)
+    if (p.raw === true) result.raw = { msgs, deliveries, cpu, threads: after.threads - before.threads, latencies: window.latencies };
     window = undefined;
     return result;
   };
@@ -259,19 +265,12 @@ const joinAll = async (clients, threadOf) => {
   if (failed > 0) throw new Error(`${failed} getThread calls failed`);
 };
 
-const runPhases = async (job, clients, threadOf, expectedDeliveries, expectedThreads, checkThreadState) => {
-  const t = traffic(clients, threadOf, expectedDeliveries, expectedThreads, checkThreadState);
-  const phases = {};
-  for (const p of job.phases) {
-    progress(p.name);
-    if (job.stubUrl !== undefined) await setBackendDelay(job.stubUrl, p.backendDelayMs ?? 0);
-    phases[p.name] = await t.phase(p, job.serverPid, job.extraPids);
-  }
-  if (job.stubUrl !== undefined) await setBackendDelay(job.stubUrl, 0);
-  return phases;
-};
-
-const groups = {
+/**
+ * The chat and fan-out groups: connections made and joined once, then any
+ * number of phases on them (one after the other, or, in a session, when
+ * run.mjs asks: interleaved with the other servers' sessions).
+ */
+const setups = {
   /** 1:1 chats: pairs of users, each pair a thread, both members sending. */
   async chat(job, fixture) {
     const users = fixture.users.slice(0, job.pairs * 2);
@@ -285,15 +284,8 @@ const groups = {
     const threadOf = users.map((_, i) => fixture.threads[`c${i >> 1}`].threadToken);
     await joinAll(clients, threadOf);
     const senders = clients.map((_, i) => i);
-    const phases = await runPhases(
-      { ...job, phases: job.phases.map((p) => ({ ...p, senders })) },
-      clients,
-      threadOf,
-      1,
-      job.server === 'A' ? 0 : 2,
-    );
-    await closeAll(clients);
-    return phases;
+    const t = traffic(clients, threadOf, 1, job.server === 'A' ? 0 : 2);
+    return { clients, run: (p) => t.phase({ ...p, senders }, job.serverPid, job.extraPids) };
   },
 
   /** One thread of `members` connections; a few of them send. */
@@ -303,17 +295,35 @@ const groups = {
     const clients = await connectAll(job.url, users.map((u) => u.token));
     const threadOf = users.map(() => thread.threadToken);
     await joinAll(clients, threadOf);
-    const phases = await runPhases(
-      { ...job, phases: job.phases.map((p) => ({ ...p, senders: [0, 1, 2, 3].slice(0, p.senderCount ?? 1) })) },
+    const t = traffic(clients, threadOf, clients.length - 1, job.server === 'A' ? 0 : clients.length, job.server !== 'A');
+    return {
       clients,
-      threadOf,
-      clients.length - 1,
-      job.server === 'A' ? 0 : clients.length,
-      job.server !== 'A',
-    );
-    await closeAll(clients);
-    return phases;
+      run: (p) => t.phase({ ...p, senders: [0, 1, 2, 3].slice(0, p.senderCount ?? 1) }, job.serverPid, job.extraPids),
+    };
   },
+};
+
+/** One phase on a set-up group, with the backend stub's delay it asks for. */
+const runPhase = async (job, setup, p) => {
+  progress(p.name);
+  if (job.stubUrl !== undefined) await setBackendDelay(job.stubUrl, p.backendDelayMs ?? 0);
+  const result = await setup.run(p);
+  if (job.stubUrl !== undefined) await setBackendDelay(job.stubUrl, 0);
+  return result;
+};
+
+/** A group run at once: set up, every phase, closed. */
+const allPhases = (setup) => async (job, fixture) => {
+  const ready = await setup(job, fixture);
+  const phases = {};
+  for (const p of job.phases) phases[p.name] = await runPhase(job, ready, p);
+  await closeAll(ready.clients);
+  return phases;
+};
+
+const groups = {
+  chat: allPhases(setups.chat),
+  fanout: allPhases(setups.fanout),
 
   /**
    * Idle connections: the server's RSS before, halfway and after, per
@@ -374,13 +384,33 @@ const groups = {
   },
 };
 
-process.on('message', async (job) => {
+/**
+ * Two ways to be driven: a one-shot job (`{ group, ... }`: the group's
+ * result, then exit), or a session (`{ type: 'open', job }`, then
+ * `{ type: 'phase', phase }` as often as run.mjs asks, each answered with
+ * that phase's result, then `{ type: 'close' }`): run.mjs keeps one session
+ * per server open and interleaves their phases in short slices.
+ */
+let session;
+process.on('message', async (message) => {
   try {
-    const fixture = JSON.parse(readFileSync(job.fixtureFile, 'utf8'));
-    const result = await groups[job.group](job, fixture);
-    process.send({ type: 'result', result });
+    if (message.type === 'open') {
+      const fixture = JSON.parse(readFileSync(message.job.fixtureFile, 'utf8'));
+      session = { job: message.job, ready: await setups[message.job.group](message.job, fixture) };
+      process.send({ type: 'opened' });
+    } else if (message.type === 'phase') {
+      process.send({ type: 'result', result: await runPhase(session.job, session.ready, message.phase) });
+    } else if (message.type === 'close') {
+      await closeAll(session.ready.clients);
+      process.send({ type: 'closed' });
+      setTimeout(() => process.exit(0), 100);
+    } else {
+      const fixture = JSON.parse(readFileSync(message.fixtureFile, 'utf8'));
+      process.send({ type: 'result', result: await groups[message.group](message, fixture) });
+      setTimeout(() => process.exit(0), 100);
+    }
   } catch (error) {
     process.send({ type: 'error', error: String(error?.stack ?? error) });
+    setTimeout(() => process.exit(0), 100);
   }
-  setTimeout(() => process.exit(0), 100);
 });

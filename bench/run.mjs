@@ -5,7 +5,7 @@
 // Every server runs with ECB's Node flags (bin/ecb.js's shebang line: a 32 MiB semi-space).
 // Options: --servers A,B,C   --groups chat,fanout   --phases saturated,2000   --profile (every server runs with --cpu-prof) --profile-interval µs
 //   --node-args '--trace-gc ...' (extra Node flags for every server)   --node-defaults (all servers on Node's defaults instead)
-//   --ecb-env K=V,...  (extra settings for C)   --rounds N   --out FILE
+//   --ecb-env K=V,...  (extra settings for C)   --rounds N   --slices N (per phase and server; see below)   --out FILE
 // Exits 1 only when a message was lost or duplicated, an ack failed with a
 // non-retryable error (retryable ones are load shed, reported apart), or a
 // process crashed; never on a slow figure (shared machines are noisy).
@@ -13,10 +13,10 @@ import { cpus, totalmem, tmpdir } from 'node:os';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ecbNodeFlags, runLoad, startEcb, startRelay, startStub } from './lib/servers.mjs';
+import { ecbNodeFlags, openSession, runLoad, startEcb, startRelay, startStub } from './lib/servers.mjs';
 import { newKeys, signJwt, userId } from './lib/tokens.mjs';
 import { evaluate, printTable } from './lib/report.mjs';
-import { median } from './lib/stats.mjs';
+import { median, summarize } from './lib/stats.mjs';
 import { plotLatency } from './plot.mjs';
 import { runScaling } from './scaling.mjs';
 
@@ -35,12 +35,21 @@ const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 const out = option('--out') ?? join(resultsDir, quick ? 'quick.json' : 'latest.json');
 
 const P = quick
-  ? { rounds: 1, chatRounds: 1, warmupMs: 500, measureMs: 2000, pairs: 250, members: 500, idle: 1000, storm: 200, delays: [20] }
-  : { rounds: 3, chatRounds: 5, warmupMs: 1000, measureMs: 6000, pairs: 250, members: 1000, idle: 5000, storm: 1000, delays: [5, 20, 50] };
+  ? { rounds: 1, chatRounds: 1, slices: 1, warmupMs: 500, measureMs: 2000, pairs: 250, members: 500, idle: 1000, storm: 200, delays: [20] }
+  : { rounds: 3, chatRounds: 5, slices: 3, warmupMs: 1000, measureMs: 6000, pairs: 250, members: 1000, idle: 5000, storm: 1000, delays: [5, 20, 50] };
 // The 1:1 group runs more rounds: its three targets (saturated throughput, CPU at 2,000/s, p99 at
 // 500/s) are ratios of figures that each vary by ±10 % from window to window on a shared machine,
 // and the median of 5 rounds is steadier than that of 3 (docs/benchmarks.md, finding 14).
 if (option('--rounds') !== undefined) P.rounds = P.chatRounds = Number(option('--rounds'));
+// The chat, fan-out and backend groups keep one load-generator session per server open and take
+// turns, phase by phase, in slices: each phase's window is cut into `slices` windows of
+// measureMs / slices (the fan-out's is not: see its group), and the servers run theirs one after
+// the other, in an order that rotates each slice (A B C, B C A, C A B). A server's figure for the
+// round adds its slices up (CPU and messages summed, latencies pooled). The machine is shared and
+// its speed drifts over seconds: a server's 6-s window taken in one piece could fall into a slow
+// spell the others missed (docs/benchmarks.md, finding 15).
+if (option('--slices') !== undefined) P.slices = Number(option('--slices'));
+const SLICE_WARMUP_MS = 500; // a slice after the phase's first on that server: the server is warm
 const timing = { warmupMs: P.warmupMs, measureMs: P.measureMs };
 
 const GROUPS = [
@@ -57,6 +66,9 @@ const GROUPS = [
   },
   {
     group: 'fanout',
+    // one piece per phase and server: the 1,000-member thread's conflated `thread` event goes out about
+    // every 3 s, two of them in a 6-s window after a 1-s warm-up; 2-s slices would catch 0 to 3
+    slices: 1,
     phases: [
       { name: 'fan-out 10/s', mode: 'rate', rate: 10, senderCount: 4, ...timing },
       { name: 'fan-out saturated', mode: 'saturated', window: 1, senderCount: 2, ...timing },
@@ -149,11 +161,30 @@ const main = async () => {
       // rotate the order each round so no server always runs first or last
       const order = serverNames.map((_, i) => serverNames[(i + round) % serverNames.length]);
       if (onlyGroups !== undefined && !onlyGroups.includes(g.label ?? g.group)) continue;
-      for (const name of order) if (!(g.needsBackend && name === 'A')) plan.push({ round, g, name });
+      const names = order.filter((name) => !(g.needsBackend && name === 'A'));
+      if (g.phases !== undefined) plan.push({ round, g, interleaved: names });
+      else for (const name of names) plan.push({ round, g, name });
     }
   }
   let failed = false;
-  for (const [i, { round, g, name }] of plan.entries()) {
+  for (const [i, entry] of plan.entries()) {
+    const { round, g, name } = entry;
+    if (entry.interleaved !== undefined) {
+      const title = `[${String(i + 1).padStart(2)}/${plan.length} ${clock()}] round ${round + 1} ${g.label ?? g.group}`;
+      const results = await runInterleaved(entry, title, servers, stub, fixtureFile);
+      for (const run of results) {
+        runs.push(run);
+        if (run.error !== undefined) failed = true;
+        done(`${title} on ${run.server}: ${run.error === undefined ? summaryLine(run.result) : `FAILED ${run.error.split('\n')[0]}`}`);
+      }
+      const crashed = entry.interleaved.map((n) => servers[n].state.crashed).find((c) => c !== undefined);
+      if (crashed !== undefined) {
+        failed = true;
+        log(`CRASH: ${crashed}`);
+        break;
+      }
+      continue;
+    }
     // Idle memory is measured on a server started for it: after the other
     // scenarios a server's heap holds their garbage, which its collector may
     // free (or not) while the idle connections settle, so RSS after minus
@@ -163,15 +194,7 @@ const main = async () => {
     const server = fresh ?? servers[name];
     const title = `[${String(i + 1).padStart(2)}/${plan.length} ${clock()}] round ${round + 1} ${g.label ?? g.group} on ${name}`;
     status(title);
-    const job = {
-      ...g,
-      phases: g.phases?.filter((p) => onlyPhases === undefined || onlyPhases.some((part) => p.name.includes(part))),
-      server: name,
-      url: server.url,
-      serverPid: server.pid,
-      fixtureFile,
-      stubUrl: g.needsBackend ? stub.url : undefined,
-    };
+    const job = jobFor(g, name, server, fixtureFile, stub);
     try {
       const result = await runLoad(job, (text) => status(`${title}: ${text}`));
       runs.push({ round, group: g.group, server: name, result });
@@ -226,6 +249,83 @@ const main = async () => {
   if (shedding.length > 0) log(`Load shed with retryable errors (overload, not an integrity failure):\n  ${shedding.join('\n  ')}`);
   if (checks.length > 0) log(`CHECK FAILED:\n  ${checks.join('\n  ')}`);
   process.exitCode = failed ? 1 : 0;
+};
+
+const selectedPhases = (g) => g.phases?.filter((p) => onlyPhases === undefined || onlyPhases.some((part) => p.name.includes(part)));
+
+/** What a load generator is told: the group, its phases, and the server to load. */
+const jobFor = (g, name, server, fixtureFile, stub) => ({
+  ...g,
+  phases: selectedPhases(g),
+  server: name,
+  url: server.url,
+  serverPid: server.pid,
+  fixtureFile,
+  stubUrl: g.needsBackend ? stub.url : undefined,
+});
+
+/**
+ * One round of a group with phases, on every server at once: a session per
+ * server, then each phase in `P.slices` slices taken in turn (see P.slices).
+ * Returns a run per server, its slices added up.
+ */
+const runInterleaved = async ({ round, g, interleaved: names }, title, servers, stub, fixtureFile) => {
+  const sessions = {};
+  const sliceCount = Math.min(P.slices, g.slices ?? P.slices);
+  try {
+    for (const name of names) {
+      status(`${title}: connecting to ${name}`);
+      sessions[name] = await openSession(jobFor(g, name, servers[name], fixtureFile, stub));
+    }
+    const slices = Object.fromEntries(names.map((name) => [name, {}]));
+    for (const p of selectedPhases(g)) {
+      for (let s = 0; s < sliceCount; s += 1) {
+        for (const name of names.map((_, i) => names[(i + s) % names.length])) {
+          status(`${title}: ${p.name}, slice ${s + 1}/${sliceCount} on ${name}`);
+          const slice = { ...p, measureMs: Math.round(p.measureMs / sliceCount), warmupMs: s === 0 ? p.warmupMs : Math.min(p.warmupMs, SLICE_WARMUP_MS), raw: true };
+          (slices[name][p.name] ??= []).push(await sessions[name].phase(slice));
+        }
+      }
+    }
+    for (const name of names) await sessions[name].close();
+    return names.map((name) => ({
+      round,
+      group: g.group,
+      server: name,
+      result: Object.fromEntries(Object.entries(slices[name]).map(([phase, list]) => [phase, addSlices(list)])),
+    }));
+  } catch (error) {
+    for (const session of Object.values(sessions)) session.kill();
+    return names.map((name) => ({ round, group: g.group, server: name, error: String(error.message ?? error) }));
+  }
+};
+
+/** A phase's slices on one server as one result: totals over the slices, latencies pooled. */
+const addSlices = (slices) => {
+  const total = (figure) => slices.reduce((sum, slice) => sum + figure(slice), 0);
+  const seconds = total((r) => r.seconds);
+  const msgs = total((r) => r.raw.msgs);
+  const deliveries = total((r) => r.raw.deliveries);
+  const cpu = total((r) => r.raw.cpu);
+  const last = slices[slices.length - 1];
+  return {
+    seconds,
+    slices: slices.length,
+    sent: total((r) => r.sent),
+    messagesPerSecond: msgs / seconds,
+    deliveriesPerSecond: deliveries / seconds,
+    threadPushesPerSecond: total((r) => r.raw.threads) / seconds,
+    serverCpuPercent: (cpu / 1e6 / seconds) * 100,
+    cpuMicrosPerMessage: msgs > 0 ? cpu / msgs : null,
+    cpuMicrosPerDelivery: deliveries > 0 ? cpu / deliveries : null,
+    latencyMs: summarize(slices.flatMap((r) => r.raw.latencies)),
+    // each slice's own figures, in the order run (the JSON's runs only: how much a server moved within its phase)
+    bySlice: slices.map((r) => ({ messagesPerSecond: r.messagesPerSecond, cpuMicrosPerMessage: r.cpuMicrosPerMessage, p99Ms: r.latencyMs.p99 })),
+    check: sumOf(slices.map((r) => r.check)),
+    // counted since the session opened: the last slice's
+    ackErrors: last.ackErrors,
+    serverRssBytes: last.serverRssBytes,
+  };
 };
 
 const summaryLine = (result) =>
@@ -307,6 +407,7 @@ const medianOf = (list) => {
   const first = list[0];
   const result = {};
   for (const [key, value] of Object.entries(first)) {
+    if (key === 'bySlice') continue;
     if (typeof value === 'number') result[key] = median(list.map((r) => r[key]));
     else if (key === 'curve') result[key] = value.map(([p], i) => [p, median(list.map((r) => r.curve[i][1]))]);
     else if (value !== null && typeof value === 'object' && !Array.isArray(value)) {

@@ -151,3 +151,39 @@ export const runLoad = (job, onProgress) =>
     });
     child.send(job);
   });
+
+/**
+ * A chat or fan-out group's connections to one server, kept open in a
+ * load-generator process of its own, running one phase whenever asked:
+ * run.mjs opens one per server and interleaves their phases in slices.
+ */
+export const openSession = (job) =>
+  new Promise((resolve, reject) => {
+    const child = fork(here('loadgen.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    pin(child.pid, LOAD_CPU);
+    let waiting = { resolve: () => resolve(session), reject };
+    const answer = (settle) => {
+      const current = waiting;
+      waiting = undefined;
+      settle(current);
+    };
+    const ask = (message) =>
+      new Promise((resolveAnswer, rejectAnswer) => {
+        if (waiting !== undefined) throw new Error('one request at a time');
+        waiting = { resolve: resolveAnswer, reject: rejectAnswer };
+        child.send(message);
+      });
+    const session = {
+      phase: (phase) => ask({ type: 'phase', phase }),
+      close: () => ask({ type: 'close' }),
+      kill: () => child.kill('SIGKILL'),
+    };
+    child.on('message', (m) => {
+      if (m.type === 'error') answer((w) => w?.reject(new Error(m.error)));
+      else if (m.type === 'opened' || m.type === 'closed') answer((w) => w?.resolve());
+      else if (m.type === 'result') answer((w) => w?.resolve(m.result));
+    });
+    child.once('exit', (code) => answer((w) => w?.reject(new Error(`load generator exited (${code})`))));
+    child.send({ type: 'open', job });
+  });
+
