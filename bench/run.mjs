@@ -158,8 +158,12 @@ const main = async () => {
   for (let round = 0; round < Math.max(P.rounds, P.chatRounds); round += 1) {
     for (const g of GROUPS) {
       if (round >= (g.rounds ?? P.rounds)) continue;
-      // rotate the order each round so no server always runs first or last
-      const order = serverNames.map((_, i) => serverNames[(i + round) % serverNames.length]);
+      // rotate the order each round so no server always runs first or last; from round 4 on (the 1:1
+      // group's rounds 4 and 5), the rotations of the reversed order, so that no server always follows
+      // the same one (in a rotation of A B C, C's slices always come right after B's) and no order
+      // comes twice in 5 rounds (docs/benchmarks.md, finding 15)
+      const rotated = serverNames.map((_, i) => serverNames[(i + round) % serverNames.length]);
+      const order = Math.floor(round / serverNames.length) % 2 === 1 ? rotated.reverse() : rotated;
       if (onlyGroups !== undefined && !onlyGroups.includes(g.label ?? g.group)) continue;
       const names = order.filter((name) => !(g.needsBackend && name === 'A'));
       if (g.phases !== undefined) plan.push({ round, g, interleaved: names });
