@@ -112,7 +112,7 @@ export const buildContainer = (config: EcbConfig, overrides: Overrides = {}): Co
   container.bind(TOKENS.LeaveThread).toDynamicValue((ctx) => new LeaveThread(tokens(ctx), push(ctx)));
   container
     .bind(TOKENS.SendMessage)
-    .toDynamicValue((ctx) => new SendMessage(tokens(ctx), backend(ctx), push(ctx), policy));
+    .toDynamicValue((ctx) => new SendMessage(tokens(ctx), backend(ctx), push(ctx), policy, ctx.get<Clock>(TOKENS.Clock)));
   container.bind(TOKENS.PushStoredMessage).toDynamicValue((ctx) => new PushStoredMessage(push(ctx)));
   container.bind(TOKENS.DisconnectUser).toDynamicValue((ctx) => new DisconnectUser(push(ctx)));
 

@@ -1,6 +1,6 @@
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import type { EcbError } from '../domain/errors.js';
+import type { EcbError, ErrorCode } from '../domain/errors.js';
 import { messagesSince } from '../domain/message.js';
 import type { ThreadAndMessages } from '../domain/thread.js';
 import type { Actor } from './actor.js';
@@ -18,12 +18,22 @@ export interface OpenThreadRequest {
 }
 
 /**
+ * The backend's answers that refuse this caller the thread (rather than fail
+ * to answer): after one, the connection must not receive the thread's pushes,
+ * whatever the thread token lists.
+ */
+const REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND']);
+
+/**
  * Reads a thread and its messages (only those after `since`, when given) and
  * subscribes the connection to it; once it succeeds, the connection receives
  * every later push of the thread. A member listed in the thread token is
  * subscribed before the read (nothing stored in between is missed), and
- * stays subscribed if the read fails; anyone else only after the backend
- * agreed.
+ * stays subscribed if the read fails for want of an answer (the backend
+ * down: the client retries); anyone else only after the backend agreed.
+ * When the backend refuses the caller (FORBIDDEN, NOT_FOUND, UNAUTHORIZED),
+ * the connection is unsubscribed, even from an earlier `getThread`: the
+ * backend's word is newer than the token's member list.
  */
 export class OpenThread {
   private readonly authorize: ReturnType<typeof authorizeThread>;
@@ -51,6 +61,7 @@ export class OpenThread {
           listed ? TE.fromTask(() => this.subscribe(actor, grant.threadId)) : TE.right(undefined),
           TE.chain(() => this.backend.getThread(actor.caller, { threadId: grant.threadId, since })),
           TE.chainFirstTaskK(() => () => (listed ? Promise.resolve() : this.subscribe(actor, grant.threadId))),
+          TE.orElseFirstTaskK((error) => () => (REFUSALS.has(error._tag) ? this.unsubscribe(actor, grant.threadId) : Promise.resolve())),
         );
       }),
       TE.map(({ thread, messages }) => ({ thread, messages: messagesSince(messages, since) })),
@@ -59,5 +70,9 @@ export class OpenThread {
 
   private async subscribe(actor: Actor, threadId: string): Promise<void> {
     if (actor.subscriber !== undefined) await this.push.subscribe(actor.subscriber, threadId);
+  }
+
+  private async unsubscribe(actor: Actor, threadId: string): Promise<void> {
+    if (actor.subscriber !== undefined) await this.push.unsubscribe(actor.subscriber, threadId);
   }
 }

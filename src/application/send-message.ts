@@ -7,6 +7,7 @@ import type { Actor } from './actor.js';
 import { checkThreadAccess } from './authorize-thread.js';
 import type { ChatPolicy } from './chat-policy.js';
 import type { BackendGateway } from './ports/backend-gateway.js';
+import type { Clock } from './ports/clock.js';
 import type { PushChannel } from './ports/push-channel.js';
 import type { TokenVerifier } from './ports/token-verifier.js';
 import type { SendMessageRequest } from './requests.js';
@@ -23,7 +24,10 @@ export type SendMessageResult = ThreadAndMessages | Record<string, never>;
  * Sends a message to a thread. A `typing` signal is only pushed, never
  * stored. Any other message is stored by the backend first; only then is it
  * pushed to the thread's other connections, and the refreshed thread to
- * every member's connections.
+ * every member's connections. A typing signal from a user the thread token
+ * does not list (block-non-members off) is pushed only once the backend has
+ * let that user read the thread (ECB-SPEC §3: "the backend decides"; a
+ * signal has no write of its own to ask with).
  */
 export class SendMessage {
   private readonly validate: ReturnType<typeof validateOutgoingMessage>;
@@ -33,6 +37,7 @@ export class SendMessage {
     private readonly backend: BackendGateway,
     private readonly push: PushChannel,
     private readonly policy: ChatPolicy,
+    private readonly clock: Clock,
   ) {
     this.validate = validateOutgoingMessage(policy.maxMessageBytes);
   }
@@ -51,7 +56,13 @@ export class SendMessage {
     const access = { userId: actor.caller.user.userId, threadToken: input.threadToken, threadId: input.threadId };
     const grant = checkThreadAccess(this.policy, access, await this.tokens.verifyThread(input.threadToken)());
     if (E.isLeft(grant)) return grant;
-    if (isTyping(input.message)) return this.signalTyping(actor, grant.right, input);
+    if (isTyping(input.message)) {
+      if (!grant.right.memberIds.includes(access.userId)) {
+        const allowed = await this.backend.getThread(actor.caller, { threadId: grant.right.threadId, since: this.clock.nowSeconds() })();
+        if (E.isLeft(allowed)) return allowed;
+      }
+      return this.signalTyping(actor, grant.right, input);
+    }
     const answer = await this.backend.addThreadMessage(actor.caller, {
       threadId: grant.right.threadId,
       message: input.message,

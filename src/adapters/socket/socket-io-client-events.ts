@@ -22,7 +22,7 @@ import {
 } from '../../application/requests.js';
 import type { SendMessage } from '../../application/send-message.js';
 import type { EcbConfig } from '../../config.js';
-import { internal, tokenExpired, unauthorized, type EcbError } from '../../domain/errors.js';
+import { badRequest, internal, tokenExpired, unauthorized, type EcbError } from '../../domain/errors.js';
 import type { User, UserIdentity } from '../../domain/user.js';
 import { TOKENS } from '../../tokens.js';
 import type { InFlightOperations } from '../in-flight-operations.js';
@@ -62,6 +62,10 @@ export class SocketIoClientEvents {
   private readonly guard: SocketIoAbuseGuard;
   /** The events ECB serves, built once for every connection: nothing per event but the request itself. */
   private readonly operations: ReadonlyArray<readonly [string, Handler]>;
+  /** Their names, to answer an event ECB does not serve. */
+  private readonly served: ReadonlySet<string>;
+  /** The answer to an event ECB does not serve, sent with an ack. */
+  private readonly unknownEvent: E.Either<EcbError, never>;
 
   constructor(
     @inject(TOKENS.SocketServer) private readonly hub: SocketIoHub,
@@ -99,6 +103,8 @@ export class SocketIoClientEvents {
     serve('leaveThread', decodeRequest(LeaveThreadRequestCodec), (actor, r) => this.leaveThread.execute(actor, r));
     serve('sendMessage', decodeRequest(SendMessageRequestCodec), (actor, r) => this.sendMessage.execute(actor, r));
     this.operations = operations;
+    this.served = new Set(operations.map(([event]) => event));
+    this.unknownEvent = E.left(badRequest(`unknown event; ECB serves ${[...this.served].join(', ')}`));
   }
 
   install(): void {
@@ -153,17 +159,33 @@ export class SocketIoClientEvents {
     });
     if (state.session !== undefined) socket.emit('session', state.session);
     const gate = this.guard.eventGate(state.identity.user.userId);
-    for (const [event, operation] of this.operations) this.on(socket, state, gate, event, operation);
+    const refuseFrom = requestsRefusedFrom(state.identity.expiresAt, this.clock.nowSeconds(), this.config.clockToleranceSeconds);
+    for (const [event, operation] of this.operations) this.on(socket, state, gate, refuseFrom, event, operation);
+    socket.onAny((event: unknown, ...args: unknown[]) => this.onUnknown(socket, gate, event, args));
+  }
+
+  /**
+   * An event ECB does not serve, sent with an ack, is answered BAD_REQUEST
+   * rather than left to the client's timeout (rate limited as "other" events
+   * are; its name is neither echoed nor used as a metric label). Without an
+   * ack it is ignored, as Socket.IO ignores an event nobody listens to.
+   */
+  private onUnknown(socket: Socket, gate: EventGate, event: unknown, args: unknown[]): void {
+    if (typeof event === 'string' && this.served.has(event)) return;
+    const last = args[args.length - 1];
+    if (typeof last !== 'function') return;
+    const ack = last as Ack;
+    if (gate(UNKNOWN_EVENT, undefined, ack)) this.answer(socket, UNKNOWN_EVENT, ack, this.unknownEvent);
   }
 
   /**
    * One event: the ack is the last argument (when it is a function), the
    * payload the first. The gate (rate limits) sees every event first; an
    * event without an ack cannot be answered and is then ignored. Requests
-   * after the user token's expiry are refused and the socket is
-   * disconnected (ECB-SPEC §2).
+   * from `refuseFrom` on (the user token's expiry) are refused and the
+   * socket is disconnected (ECB-SPEC §2).
    */
-  private on(socket: Socket, state: ConnectionState, gate: EventGate, event: string, handle: Handler): void {
+  private on(socket: Socket, state: ConnectionState, gate: EventGate, refuseFrom: number, event: string, handle: Handler): void {
     const { user } = state.identity;
     const { credential } = state;
     const subscriber = socket.id;
@@ -172,7 +194,7 @@ export class SocketIoClientEvents {
       const ack = typeof last === 'function' ? (last as Ack) : undefined;
       const payload = args.length > (ack === undefined ? 0 : 1) ? args[0] : undefined;
       if (!gate(event, payload, ack) || ack === undefined) return;
-      if (this.clock.nowSeconds() >= state.identity.expiresAt) {
+      if (this.clock.nowSeconds() >= refuseFrom) {
         this.answer(socket, event, ack, E.left(tokenExpired('the user token has expired; reconnect with a fresh one')));
         socket.disconnect(true);
         return;
@@ -223,6 +245,20 @@ export class SocketIoClientEvents {
     return timer;
   }
 }
+
+/** How an event ECB does not serve is named in metrics and to the rate gate. */
+const UNKNOWN_EVENT = 'unknown';
+
+/**
+ * When a connection's requests start being refused as TOKEN_EXPIRED: at the
+ * user token's `exp` (ECB-SPEC §2: "requests after `exp`"), unless the
+ * handshake accepted a token already past `exp` by this clock, within the
+ * clock tolerance: that one is served until `exp` + tolerance, as the
+ * handshake's verification judged it (refusing its first request would only
+ * make the client reconnect with the same token, in a loop).
+ */
+export const requestsRefusedFrom = (expiresAt: number, connectedAt: number, toleranceSeconds: number): number =>
+  connectedAt >= expiresAt ? expiresAt + toleranceSeconds : expiresAt;
 
 /** connect_error: `message` is the code, `data` is `{ code, message }` (ECB-SPEC §3). */
 const handshakeError = (error: EcbError): Error & { data: unknown } => {

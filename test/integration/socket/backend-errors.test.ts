@@ -51,6 +51,19 @@ describe('socket errors caused by the backend', () => {
       expectError(await request(alice, 'getThread', { threadToken }), 'FORBIDDEN', false);
     });
 
+    it('a getThread the backend refuses (403) leaves the socket out of the thread\'s pushes, even after an earlier getThread', async () => {
+      const bob = await world.connect('bob');
+      await requestOk(alice, 'getThread', { threadToken });
+      world.stub.fail('getThread', { status: 403 });
+      expectError(await request(alice, 'getThread', { threadToken }), 'FORBIDDEN', false);
+      const messages = collect(alice, 'message');
+      const threadPush = waitFor(alice, 'thread');
+      await requestOk(bob, 'sendMessage', { threadToken, message: text('not for alice any more') });
+      // `thread` reaches alice's personal room after `message` would have reached the thread room
+      await threadPush;
+      expect(messages).to.deep.equal([]);
+    });
+
     it('404 from the backend -> NOT_FOUND', async () => {
       world.stub.fail('getThreads', { status: 404 });
       expectError(await request(alice, 'getThreads', {}), 'NOT_FOUND', false);

@@ -133,6 +133,15 @@ describe('socket errors decided by ECB', () => {
       });
     }
 
+    it('serves a socket whose token the handshake accepted within the clock tolerance (expired 10 s ago) until exp + tolerance', async () => {
+      world = await startEcbWorld();
+      const alice = world.track(await createClient(world.ecb.url, { userToken: await world.userToken('alice', -10) }));
+      expect(alice.connected).to.equal(true);
+      await requestOk(alice, 'getContacts', {});
+      await requestOk(alice, 'getThreads', {});
+      expect(alice.connected).to.equal(true);
+    });
+
     it('disconnects an idle socket once its token is past exp and the clock tolerance', async function () {
       this.timeout(8_000);
       world = await startEcbWorld({ clockToleranceSeconds: 0 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { OpenThread } from '../../../src/application/open-thread.js';
-import { backendUnavailable, type EcbError } from '../../../src/domain/errors.js';
+import { backendUnavailable, forbidden, notFound, unauthorized, type EcbError } from '../../../src/domain/errors.js';
 import type { ThreadAndMessages } from '../../../src/domain/thread.js';
 import type { Caller } from '../../../src/domain/user.js';
 import type { ChatPolicy } from '../../../src/application/chat-policy.js';
@@ -112,6 +112,17 @@ describe('OpenThread', () => {
     expect(leftOf(await run(open.execute(world.alice, { threadToken })))._tag).to.equal('BACKEND_UNAVAILABLE');
     expect(world.push.subscriptionsOf('alice-socket')).to.deep.equal(['t1']);
   });
+
+  for (const refusal of [forbidden('not any more'), notFound('gone'), unauthorized('who?')]) {
+    it(`unsubscribes a listed member the backend refuses (${refusal._tag}), even one subscribed before`, async () => {
+      const { world, open, threadToken } = await setUp();
+      rightOf(await run(open.execute(world.alice, { threadToken })));
+      expect(world.push.subscriptionsOf('alice-socket')).to.deep.equal(['t1']);
+      world.backend.failNext('getThread', refusal);
+      expect(leftOf(await run(open.execute(world.alice, { threadToken })))._tag).to.equal(refusal._tag);
+      expect(world.push.subscriptionsOf('alice-socket')).to.deep.equal([]);
+    });
+  }
 
   describe('over REST, where the path names the thread', () => {
     it('refuses a token for another thread as FORBIDDEN without calling the backend', async () => {

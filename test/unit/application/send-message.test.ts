@@ -31,7 +31,7 @@ describe('SendMessage', () => {
       memberIds: ['alice', 'bob'],
       messages: [aMessage({ messageId: 'old', fromUserId: 'bob', creationTime: 1_600_000_000 })],
     });
-    const send = new SendMessage(world.tokens, world.backend, world.push, world.policy);
+    const send = new SendMessage(world.tokens, world.backend, world.push, world.policy, world.clock);
     return { world, send, threadToken: seeded.thread.threadToken };
   };
 
@@ -150,6 +150,30 @@ describe('SendMessage', () => {
       const { world, send, threadToken } = await setUp({ blockNonMembers: true });
       expect(leftOf(await run(send.execute(world.carol, { threadToken, message: aTypingSignal() })))._tag).to.equal('FORBIDDEN');
       expect(world.push.pushedNothing).to.equal(true);
+    });
+
+    describe('from a user the thread token does not list, with block-non-members off', () => {
+      it('is pushed once the backend lets the user read the thread (asked for nothing older than now)', async () => {
+        const { world, send } = await setUp({ blockNonMembers: false });
+        world.tokens.withThread('token-without-carol', aGrant({ threadId: 't1', memberIds: ['alice', 'bob'] }));
+        await world.backend.seedThread({ threadId: 't1', memberIds: ['alice', 'bob', 'carol'] });
+        expect(rightOf(await run(send.execute(world.carol, { threadToken: 'token-without-carol', message: aTypingSignal(true) })))).to.deep.equal({});
+        expect(operationsCalled(world)).to.deep.equal(['getThread']);
+        expect(world.backend.calls[0]?.input).to.deep.include({ threadId: 't1', since: world.clock.nowSeconds() });
+        expect(world.push.typing).to.deep.equal([{ threadId: 't1', userId: 'carol', isTyping: true, except: 'carol-socket' }]);
+      });
+
+      it('is refused with the backend\'s answer when the backend says no, pushing nothing', async () => {
+        const { world, send, threadToken } = await setUp({ blockNonMembers: false });
+        expect(leftOf(await run(send.execute(world.carol, { threadToken, message: aTypingSignal(true) })))._tag).to.equal('FORBIDDEN');
+        expect(world.push.pushedNothing).to.equal(true);
+      });
+
+      it('from a listed member still asks the backend nothing', async () => {
+        const { world, send, threadToken } = await setUp({ blockNonMembers: false });
+        rightOf(await run(send.execute(world.bob, { threadToken, message: aTypingSignal(true) })));
+        expect(operationsCalled(world)).to.deep.equal([]);
+      });
     });
 
     it('with a non-boolean data is BAD_REQUEST, pushing nothing', async () => {
