@@ -10,6 +10,7 @@ import type { BackendGateway } from './ports/backend-gateway.js';
 import type { Clock } from './ports/clock.js';
 import type { PushChannel } from './ports/push-channel.js';
 import type { TokenVerifier } from './ports/token-verifier.js';
+import { RecentDeliveries } from './recent-deliveries.js';
 import type { SendMessageRequest } from './requests.js';
 
 export interface SendMessageInput extends SendMessageRequest {
@@ -31,6 +32,8 @@ export type SendMessageResult = ThreadAndMessages | Record<string, never>;
  */
 export class SendMessage {
   private readonly validate: ReturnType<typeof validateOutgoingMessage>;
+  /** Sends with a clientMessageId already pushed: a retry's answer is not pushed again. */
+  private readonly delivered = new RecentDeliveries();
 
   constructor(
     private readonly tokens: TokenVerifier,
@@ -68,7 +71,7 @@ export class SendMessage {
       message: input.message,
       clientMessageId: input.clientMessageId,
     })();
-    return E.isLeft(answer) ? answer : this.stored(actor, answer.right);
+    return E.isLeft(answer) ? answer : this.stored(actor, answer.right, input.clientMessageId !== undefined);
   }
 
   private signalTyping(actor: Actor, grant: ThreadGrant, input: SendMessageInput): E.Either<EcbError, Record<string, never>> {
@@ -77,12 +80,12 @@ export class SendMessage {
     return E.right({});
   }
 
-  /** The backend stored it: push it, and answer with it. */
-  private stored(actor: Actor, answer: ThreadAndMessages): E.Either<EcbError, ThreadAndMessages> {
+  /** The backend stored it: push it (unless this node pushed it before: a retry), and answer with it. */
+  private stored(actor: Actor, answer: ThreadAndMessages, mayBeRetry: boolean): E.Either<EcbError, ThreadAndMessages> {
     const stored = storedMessage(answer.messages);
     if (stored === undefined) return E.left(backendError('the backend answered a stored message with no message'));
     const sent = { thread: answer.thread, messages: [stored] };
-    this.deliver(actor, sent);
+    if (!mayBeRetry || this.delivered.firstTime(answer.thread.threadId, stored.messageId)) this.deliver(actor, sent);
     return E.right(sent);
   }
 

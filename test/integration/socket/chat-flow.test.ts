@@ -204,6 +204,24 @@ for (const transport of ['websocket', 'polling'] as const) {
         expect(stored.filter((m) => m.data !== null && (m.data as { messageText?: string }).messageText === 'once')).to.have.length(1);
       });
 
+      it('pushes a send retried with the same clientMessageId once (the retry acked with the same message)', async () => {
+        const alice = await connect('alice');
+        const bob = await connect('bob');
+        const threadToken = await world.threadToken(PEER_THREAD_ID);
+        await requestOk(bob, 'getThread', { threadToken });
+        const bobMessages = collect<{ message: Message }>(bob, 'message');
+        const payload = { threadToken, message: text('just once'), clientMessageId: 'client-message-43' };
+
+        const first = await requestOk<ThreadAndMessages>(alice, 'sendMessage', payload);
+        const retry = await requestOk<ThreadAndMessages>(alice, 'sendMessage', payload);
+        expect(retry.messages[0]).to.deep.equal(first.messages[0]);
+        // a later message proves the retry's push, had there been one, would have arrived
+        const later = waitFor<{ message: Message }>(bob, 'message');
+        await requestOk(alice, 'sendMessage', { threadToken, message: text('after') });
+        await later;
+        expect(bobMessages.map((m) => m.message.messageId)).to.deep.equal([first.messages[0]!.messageId, (await later).message.messageId]);
+      });
+
       it('sends no Idempotency-Key without a clientMessageId', async () => {
         const alice = await connect('alice');
         await requestOk(alice, 'sendMessage', { threadToken: await world.threadToken(PEER_THREAD_ID), message: text('x') });

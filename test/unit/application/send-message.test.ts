@@ -83,6 +83,30 @@ describe('SendMessage', () => {
       expect(world.backend.messagesOf('t1').filter((m) => m.fromUserId === 'alice')).to.have.lengthOf(1);
     });
 
+    it('pushes a retry with the same clientMessageId once: the retry is acked again, not pushed again', async () => {
+      const { world, send, threadToken } = await setUp();
+      const request = { threadToken, message: aTextMessage('once'), clientMessageId: 'c-1' };
+      rightOf(await run(send.execute(world.alice, request)));
+      rightOf(await run(send.execute(world.alice, request)));
+      expect(world.push.messages).to.have.lengthOf(1);
+      expect(world.push.threads).to.have.lengthOf(1);
+    });
+
+    it('pushes the retry of a send whose first attempt failed before its push (the answer lost)', async () => {
+      const { world, send, threadToken } = await setUp();
+      const request = { threadToken, message: aTextMessage('late'), clientMessageId: 'c-2' };
+      world.backend.failNext('addThreadMessage', backendUnavailable('timed out'));
+      leftOf(await run(send.execute(world.alice, request)));
+      rightOf(await run(send.execute(world.alice, request)));
+      expect(world.push.messages).to.have.lengthOf(1);
+    });
+
+    it('pushes every send without a clientMessageId, even of equal content', async () => {
+      const { world, send, threadToken } = await setUp();
+      for (let i = 0; i < 2; i += 1) rightOf(await run(send.execute(world.alice, { threadToken, message: aTextMessage('same') })));
+      expect(world.push.messages).to.have.lengthOf(2);
+    });
+
     it('answers and pushes only the stored message when the backend returns the whole thread', async () => {
       class WholeThreadBackend extends InMemoryBackendGateway {
         override addThreadMessage(caller: Caller, input: NewMessage): TE.TaskEither<EcbError, ThreadAndMessages> {
