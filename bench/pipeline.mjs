@@ -148,6 +148,7 @@ if (role === undefined) {
   const onConnection = io.sockets.listeners('connection')[0];
   const senders = pairs.map((pair, p) => {
     const handlers = new Map();
+    const any = []; // onAny listeners, called before the event's handler as Socket.IO's onevent does
     const id = `s${p}`;
     const socket = {
       id,
@@ -157,6 +158,7 @@ if (role === undefined) {
           : { identity: { user: { userId: pair.memberIds[0], displayName: `User ${p}` }, expiresAt: Date.now() / 1000 + 3600 }, credential: pair.userToken },
       handshake: { auth: {} },
       on: (event, handler) => handlers.set(event, handler),
+      onAny: (listener) => any.push(listener),
       once: () => undefined,
       join: () => undefined,
       emit: () => undefined,
@@ -165,7 +167,7 @@ if (role === undefined) {
     };
     onConnection(socket);
     const payload = JSON.stringify({ threadToken: pair.threadToken, message: { type: 'text', data: { messageText: 'hello, this is a message' } }, clientMessageId: '' });
-    return { handlers, payload, seq: 0 };
+    return { handlers, any, payload, seq: 0 };
   });
 
   let acked = 0;
@@ -181,7 +183,7 @@ if (role === undefined) {
     // a fresh payload per message, as Socket.IO's parser hands it over
     const payload = JSON.parse(sender.payload);
     payload.clientMessageId = `b${sender.seq++}`;
-    sender.handlers.get('sendMessage')(payload, (answer) => {
+    const ack = (answer) => {
       if (answer.ok) acked++;
       else if (++failed === 1) {
         process.stderr.write(`${role}: an ack failed: ${JSON.stringify(answer)}\n`);
@@ -189,7 +191,9 @@ if (role === undefined) {
       }
       if (waiter !== undefined && acked >= waiter.target) waiter.resolve();
       if (ready.push(sender) === 1) setImmediate(sendReady);
-    });
+    };
+    if (sender.any.length > 0) for (const listener of sender.any.slice()) listener('sendMessage', payload, ack);
+    sender.handlers.get('sendMessage')(payload, ack);
   };
   const runFor = (count) =>
     new Promise((resolve) => {
