@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts/lib/index.js';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Flag, Matching, OneOf, UrlWith, WholeNumber } from './config-codecs.js';
 
@@ -174,7 +175,32 @@ const keySource = (env: Env): KeySource => {
   if (!PEM_PUBLIC_KEY.test(pem)) {
     throw new ConfigError(name, 'must be an SPKI PEM public key ("-----BEGIN PUBLIC KEY-----")');
   }
-  return { kind: 'pem', pem: pem.trim() + '\n' };
+  return { kind: 'pem', pem: rs256PublicKey(name, pem) };
+};
+
+/** jose refuses to verify RS256 with a smaller RSA key. */
+const MIN_RSA_BITS = 2048;
+
+/**
+ * The key is imported only when the first token arrives: a key that can
+ * never verify RS256 would start fine and then fail every request, so it
+ * is read here instead and stops start-up. What comes back is the key as
+ * Node re-exports it, since Node reads PEM files (text before the BEGIN
+ * line) that jose's importer refuses.
+ */
+const rs256PublicKey = (name: string, pem: string): string => {
+  let key: KeyObject;
+  try {
+    key = createPublicKey(pem);
+  } catch {
+    throw new ConfigError(name, 'not a readable PEM public key');
+  }
+  if (key.asymmetricKeyType !== 'rsa') {
+    throw new ConfigError(name, `not an RSA public key (${key.asymmetricKeyType ?? 'unknown type'}); RS256 needs RSA`);
+  }
+  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (bits < MIN_RSA_BITS) throw new ConfigError(name, `RSA key of ${bits} bits; RS256 needs at least ${MIN_RSA_BITS}`);
+  return key.export({ type: 'spki', format: 'pem' }).toString();
 };
 
 const origins = (env: Env): string[] => {

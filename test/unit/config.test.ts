@@ -1,4 +1,9 @@
 import { expect } from 'chai';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { importSPKI } from 'jose';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { testKeys } from '../support/keys.js';
 
@@ -106,6 +111,54 @@ describe('loadConfig (ECB-SPEC §7)', () => {
       expect(error.message.startsWith(`${variable}: `)).to.equal(true);
     });
   }
+
+  describe('a public key that cannot verify RS256 stops start-up', () => {
+    const spki = (key: KeyObject): string => key.export({ type: 'spki', format: 'pem' }).toString();
+    let dir: string;
+    let unusable: Array<[string, string, string]>;
+    before(() => {
+      dir = mkdtempSync(join(tmpdir(), 'ecb-config-'));
+      unusable = [
+        ['an EC P-256 key', spki(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey), 'not an RSA public key (ec); RS256 needs RSA'],
+        ['a PEM whose body is not a key', '-----BEGIN PUBLIC KEY-----\nbm90IGEga2V5IGF0IGFsbA==\n-----END PUBLIC KEY-----\n', 'not a readable PEM public key'],
+        ['a 1024-bit RSA key', spki(generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey), 'RSA key of 1024 bits; RS256 needs at least 2048'],
+      ];
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    const keyFile = (name: string, pem: string): string => {
+      const file = join(dir, name);
+      writeFileSync(file, pem);
+      return file;
+    };
+
+    it('names ECB_PUBLIC_KEY or ECB_PUBLIC_KEY_FILE, whichever gave the key, in one line', () => {
+      for (const [name, pem, problem] of unusable) {
+        for (const [variable, value] of [
+          ['ECB_PUBLIC_KEY', pem],
+          ['ECB_PUBLIC_KEY', pem.replace(/\n/g, '\\n')],
+          ['ECB_PUBLIC_KEY_FILE', keyFile('key.pem', pem)],
+        ] as const) {
+          const error = failure({ ECB_BACKEND_URL: 'http://b', [variable]: value });
+          expect(error.variable, name).to.equal(variable);
+          expect(error.message, name).to.equal(`${variable}: ${problem}`);
+        }
+      }
+    });
+
+    it('accepts a 2048-bit RSA key, inline or from a file', () => {
+      const pem = spki(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey);
+      expect(loadConfig({ ECB_BACKEND_URL: 'http://b', ECB_PUBLIC_KEY: pem }).keys).to.deep.equal({ kind: 'pem', pem });
+      expect(loadConfig({ ECB_BACKEND_URL: 'http://b', ECB_PUBLIC_KEY_FILE: keyFile('good.pem', pem) }).keys).to.deep.equal({ kind: 'pem', pem });
+    });
+
+    it('hands the verifier a PEM it can import, even from a file with text before the key', async () => {
+      const pem = spki(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey);
+      const config = loadConfig({ ECB_BACKEND_URL: 'http://b', ECB_PUBLIC_KEY_FILE: keyFile('commented.pem', `ECB's key, made 2026-11-01\n${pem}`) });
+      expect(config.keys).to.deep.equal({ kind: 'pem', pem });
+      await importSPKI(config.keys.kind === 'pem' ? config.keys.pem : '', 'RS256');
+    });
+  });
 
   it('wants exactly one key source', () => {
     expect(failure({ ECB_BACKEND_URL: 'http://b' }).message).to.contain('exactly one');

@@ -1,5 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,7 @@ import { io } from 'socket.io-client';
 import { createClient, waitFor } from '../../support/ecb-harness.js';
 import { testKeys } from '../../support/keys.js';
 import { startStubBackend, type StubBackend } from '../../support/stub-backend.js';
+import { loadConfig } from '../../../src/config.js';
 import { ECB_NODE_FLAGS, RECOMMENDED_SEMI_SPACE_MIB, shebangNodeFlags } from '../../../src/node-runtime.js';
 
 const ECB_BIN = fileURLToPath(new URL('../../../../bin/ecb.js', import.meta.url));
@@ -96,6 +98,16 @@ describe('the ecb command line', function () {
       expect(code).to.equal(1);
       expect(stderr).to.contain('ECB_PUBLIC_KEY_FILE');
     });
+
+    it('stops with one line naming ECB_PUBLIC_KEY_FILE when the key is too small for RS256', async () => {
+      const keyFile = join(dir, 'public.pem');
+      writeFileSync(keyFile, generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }));
+      const { code, stderr } = await startWith({ ECB_BACKEND_URL: 'http://127.0.0.1:1', ECB_PUBLIC_KEY_FILE: keyFile, ECB_PORT: '0' });
+      expect(code).to.equal(1);
+      expect(stderr.trim().split('\n')).to.deep.equal([
+        'ecb: configuration error: ECB_PUBLIC_KEY_FILE: RSA key of 1024 bits; RS256 needs at least 2048',
+      ]);
+    });
   });
 
   it('keygen writes a key pair that ECB accepts', async () => {
@@ -103,6 +115,7 @@ describe('the ecb command line', function () {
     expect(await run.exited).to.equal(0);
     expect(readFileSync(join(dir, 'private.pem'), 'utf8')).to.contain('BEGIN PRIVATE KEY');
     expect(readFileSync(join(dir, 'public.pem'), 'utf8')).to.contain('BEGIN PUBLIC KEY');
+    expect(loadConfig({ ECB_BACKEND_URL: 'http://127.0.0.1:1', ECB_PUBLIC_KEY_FILE: join(dir, 'public.pem') }).keys.kind).to.equal('pem');
     const again = ecb(['keygen', '--out', dir]);
     expect(await again.exited).to.equal(1);
     expect(again.stderr).to.contain('--force');
