@@ -18,7 +18,7 @@ export const main = async (env: NodeJS.ProcessEnv = process.env, options: StartO
     throw error;
   }
   const running = await startEcb(config, options).catch((error: NodeJS.ErrnoException) =>
-    exitWith(`ecb: cannot listen on ${config.host}:${config.port} (${error.code ?? error.message})`),
+    exitWith(`ecb: cannot listen on ${config.host}:${config.port} (${error.code ?? error.message}): check ECB_HOST and ECB_PORT`),
   );
   stopOnSignals(running);
   const logger = running.container.get<Logger>(TOKENS.Logger);

@@ -108,6 +108,18 @@ describe('the ecb command line', function () {
         'ecb: configuration error: ECB_PUBLIC_KEY_FILE: RSA key of 1024 bits; RS256 needs at least 2048',
       ]);
     });
+
+    it('stops with one line naming ECB_HOST and ECB_PORT when it cannot listen there', async () => {
+      const { code, stderr } = await startWith({
+        ECB_BACKEND_URL: 'http://127.0.0.1:1',
+        ECB_PUBLIC_KEY: (await testKeys()).publicPem,
+        ECB_HOST: 'not..a..host',
+        ECB_PORT: '0',
+      });
+      expect(code).to.equal(1);
+      expect(stderr.trim().split('\n')).to.have.length(1);
+      expect(stderr).to.match(/^ecb: cannot listen on not\.\.a\.\.host:0 \(\w+\): check ECB_HOST and ECB_PORT$/m);
+    });
   });
 
   it('keygen writes a key pair that ECB accepts', async () => {
