@@ -13,7 +13,10 @@ export interface StoredMessagePush {
 
 /**
  * The backend stored a message on its own (a bot, an import, another
- * channel) and asks ECB to deliver it like a sent one.
+ * channel) and asks ECB to deliver it like a sent one. Unlike a client's
+ * send, it succeeds only once the push has been handed to every node
+ * (ECB-SPEC §5): the backend has no other way to learn that its push went
+ * nowhere beyond this node, and retries a BACKEND_UNAVAILABLE.
  */
 export class PushStoredMessage {
   constructor(private readonly push: PushChannel) {}
@@ -29,7 +32,7 @@ export class PushStoredMessage {
         this.push.pushMessage(threadId, message);
         if (thread !== undefined) this.push.pushThread(memberIdsOf(thread), thread);
       }),
-      TE.map(() => undefined),
+      TE.chain(() => this.push.handOver()),
     );
   }
 }

@@ -52,7 +52,8 @@ export const ecbOpenApiDocument = (version: string) => ({
     '/api/v1/server/threads/{threadId}/messages': {
       post: {
         operationId: 'pushStoredMessage',
-        description: 'Server token (role: server). Pushes a message the backend already stored.',
+        description:
+          'Server token (role: server). Pushes a message the backend already stored. 503 BACKEND_UNAVAILABLE when it cannot be handed to every node (Redis unreachable): retry.',
         parameters: [threadIdParam],
         requestBody: { required: true, ...json(ref('ServerPushBody')) },
         responses: { '204': { description: 'handed to every node' }, ...errors },

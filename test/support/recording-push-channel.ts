@@ -33,8 +33,11 @@ export class RecordingPushChannel implements PushChannel {
   readonly threads: RecordedThreadPush[] = [];
   /** The users whose disconnect was handed over successfully. */
   readonly disconnects: string[] = [];
+  /** How many pushes (messages, typing, threads) each successful `handOver` confirmed, in order. */
+  readonly handOvers: number[] = [];
   private readonly subscriptions = new Map<SubscriberId, Set<string>>();
   private disconnectFailure: EcbError | undefined;
+  private handOverFailure: EcbError | undefined;
 
   subscribe(subscriber: SubscriberId, threadId: string): Promise<void> {
     const threads = this.subscriptions.get(subscriber) ?? new Set<string>();
@@ -74,6 +77,18 @@ export class RecordingPushChannel implements PushChannel {
   /** From now on, `disconnectUser` fails with this error (e.g. BACKEND_UNAVAILABLE). */
   failDisconnects(error: EcbError): void {
     this.disconnectFailure = error;
+  }
+
+  handOver(): TE.TaskEither<EcbError, void> {
+    const failure = this.handOverFailure;
+    if (failure !== undefined) return TE.left(failure);
+    this.handOvers.push(this.messages.length + this.typing.length + this.threads.length);
+    return TE.right(undefined);
+  }
+
+  /** From now on, `handOver` fails with this error (e.g. BACKEND_UNAVAILABLE); the pushes are still recorded. */
+  failHandOvers(error: EcbError): void {
+    this.handOverFailure = error;
   }
 
   /** The threads this subscriber currently follows. */

@@ -42,9 +42,9 @@ interface Interval {
  * as it grows, where a fixed interval lets it grow with the square of its
  * members (docs/benchmarks.md, finding 10).
  *
- * Messages, typing, subscriptions and disconnects pass through untouched,
- * as do `thread` events of smaller threads. Each node conflates its own
- * pushes. `close()` pushes what is held and stops the timers.
+ * Messages, typing, subscriptions, disconnects and hand-overs pass through
+ * untouched, as do `thread` events of smaller threads. Each node conflates
+ * its own pushes. `close()` pushes what is held and stops the timers.
  */
 export class ConflatingPushChannel implements PushChannel {
   private readonly intervals = new Map<string, Interval>();
@@ -87,6 +87,11 @@ export class ConflatingPushChannel implements PushChannel {
 
   disconnectUser(userId: string): TaskEither<EcbError, void> {
     return this.inner.disconnectUser(userId);
+  }
+
+  /** A `thread` event held for its interval is not handed over until the interval ends. */
+  handOver(): TaskEither<EcbError, void> {
+    return this.inner.handOver();
   }
 
   /** Pushes every held `thread` event now and stops the timers (on shutdown). */

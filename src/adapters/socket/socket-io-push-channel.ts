@@ -90,6 +90,17 @@ export class SocketIoPushChannel implements PushChannel {
     );
   }
 
+  handOver(): TE.TaskEither<EcbError, void> {
+    return TE.tryCatch(
+      async () => {
+        // what is pending goes now, so that the confirmation below covers it
+        this.flush();
+        await this.hub.handedToAllNodes();
+      },
+      (cause): EcbError => backendUnavailable('the push could not be handed to every node', cause),
+    );
+  }
+
   /** Sends every pending push now (on shutdown, before the sockets close). */
   close(): void {
     this.flush();

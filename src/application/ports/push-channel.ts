@@ -19,7 +19,9 @@ export type SubscriberId = string;
  * moment misses them and recovers with a read (`getThread` since). Pushes
  * never fail the operation that caused them. `disconnectUser` is the
  * exception: it fails with `BACKEND_UNAVAILABLE` when it cannot be handed to
- * every node, since revocation must not fail silently.
+ * every node, since revocation must not fail silently; and a caller that
+ * must not call a push done before it is (the server API's push) confirms
+ * it with `handOver`.
  */
 export interface PushChannel {
   /** The subscriber receives this thread's messages and typing from now on. */
@@ -37,4 +39,12 @@ export interface PushChannel {
   pushThread(userIds: readonly string[], thread: Thread): void;
   /** Closes every connection of the user, on every node. */
   disconnectUser(userId: string): TaskEither<EcbError, void>;
+  /**
+   * Sends the pushes made so far and resolves once they have been handed to
+   * every node. Fails with `BACKEND_UNAVAILABLE` when that cannot be
+   * confirmed (the other nodes cannot be reached); the pushes still reach
+   * the subscribers this node can reach, so a retry may deliver them twice
+   * there. A `thread` push held back by conflation is not covered.
+   */
+  handOver(): TaskEither<EcbError, void>;
 }

@@ -20,9 +20,9 @@ import {
 
 /**
  * ECB-SPEC §9 when Redis is away: a node keeps running and serving its own
- * sockets (messages stored and acked), /readyz answers 503, a revocation
- * that cannot reach the other nodes answers 503, nothing crashes, and
- * cross-node pushes resume when Redis returns. A private redis-server per
+ * sockets (messages stored and acked), /readyz answers 503, a server-API
+ * push or revocation that cannot reach the other nodes answers 503 (§5),
+ * nothing crashes, and cross-node pushes resume when Redis returns. A private redis-server per
  * test is killed and restarted; the shared one is never touched.
  */
 
@@ -40,6 +40,16 @@ const revoke = async (cluster: Cluster, node: number, userId: string) =>
     method: 'DELETE',
     headers: { authorization: `Bearer ${await cluster.serverToken()}` },
   });
+
+/** The backend pushes a message it stored by itself, through the server API of one node. */
+const pushStored = async (cluster: Cluster, node: number, threadId: string, messageId: string) => {
+  const message = { messageId, fromUserId: 'alice', creationTime: Date.now() / 1000, ...text('from the backend') };
+  return httpRequest(`${cluster.nodes[node]?.url}/api/v1/server/threads/${threadId}/messages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await cluster.serverToken()}` },
+    json: { message },
+  });
+};
 
 /** alice creates a thread with bob and carol; the other sockets open it. */
 const aThreadOpenedBy = async (creator: ClientSocket, ...openers: ClientSocket[]): Promise<ThreadAndMessages> => {
@@ -87,6 +97,19 @@ describe('a node whose Redis is unreachable', () => {
     expect(answer.status).to.equal(503);
     expect(answer.body.error).to.include({ code: 'BACKEND_UNAVAILABLE', retryable: true });
     expect(await gone).to.equal('io server disconnect');
+  });
+
+  it('answers a server-API push 503 BACKEND_UNAVAILABLE, and still pushes it to the sockets it holds itself', async () => {
+    const alice = await cluster.connect(0, 'alice');
+    const bob = await cluster.connect(0, 'bob');
+    const { thread } = await aThreadOpenedBy(alice, bob);
+    const atBob = waitFor<MessagePush>(bob, 'message');
+
+    const answer = await pushStored(cluster, 0, thread.threadId, 'pushed-during-the-outage');
+
+    expect(answer.status).to.equal(503);
+    expect(answer.body.error).to.include({ code: 'BACKEND_UNAVAILABLE', retryable: true });
+    expect((await atBob).message.messageId).to.equal('pushed-during-the-outage');
   });
 
   it('logs the outage without the credentials of the Redis URL', async () => {
@@ -196,6 +219,28 @@ describe('Redis going away and coming back', function () {
       redis.resume();
     }
     expect((await revoke(nodes, 0, 'bob')).status).to.equal(204);
+  });
+
+  it('answers a server-API push 503 when Redis does not confirm its publish in time, and 204 once the push reaches the other node', async () => {
+    const nodes = await startCluster({ nodes: 2, redisUrl: redis.url, channelPrefix: uniqueChannelPrefix() });
+    cluster = nodes;
+    const alice = await nodes.connect(0, 'alice');
+    const bob = await nodes.connect(1, 'bob');
+    const { thread } = await aThreadOpenedBy(alice, bob);
+    const toBob = collect<MessagePush>(bob, 'message');
+
+    redis.pause();
+    try {
+      const answer = await pushStored(nodes, 0, thread.threadId, 'pushed-while-redis-is-frozen');
+      expect(answer.status).to.equal(503);
+      expect(answer.body.error).to.include({ code: 'BACKEND_UNAVAILABLE', retryable: true });
+    } finally {
+      redis.resume();
+    }
+
+    const answer = await pushStored(nodes, 0, thread.threadId, 'pushed-after');
+    expect(answer.status).to.equal(204);
+    await waitUntil('bob, on the other node, has the push', () => toBob.some((push) => push.message.messageId === 'pushed-after'));
   });
 
   it('quits its Redis connections when it closes', async () => {

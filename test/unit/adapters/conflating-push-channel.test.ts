@@ -113,12 +113,14 @@ describe('ConflatingPushChannel', () => {
     expect(times()).to.deep.equal([1, 2]);
   });
 
-  it('passes messages and typing through untouched', () => {
+  it('passes messages, typing and hand-overs through untouched', async () => {
     const message = aMessage();
     push.pushMessage('big', message, 'sock-1');
     push.pushTyping('big', { userId: 'u1', isTyping: true }, 'sock-1');
+    await push.handOver()();
     expect(inner.messages).to.deep.equal([{ threadId: 'big', message, except: 'sock-1' }]);
     expect(inner.typing).to.deep.equal([{ threadId: 'big', userId: 'u1', isTyping: true, except: 'sock-1' }]);
+    expect(inner.handOvers).to.deep.equal([2]);
   });
 
   describe('the byte budget (ECB_THREAD_EVENT_BYTES_PER_SECOND)', () => {

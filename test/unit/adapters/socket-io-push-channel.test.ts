@@ -5,6 +5,7 @@ import type { PromMetrics } from '../../../src/adapters/observability/prom-metri
 import type { SocketIoHub } from '../../../src/adapters/socket/socket-io-hub.js';
 import { SocketIoPushChannel } from '../../../src/adapters/socket/socket-io-push-channel.js';
 import { aMessage, aThread } from '../../support/builders.js';
+import { leftOf, rightOf } from '../domain/expect-either.js';
 
 /**
  * The Socket.IO push adapter sends its pushes at the end of the tick, in
@@ -17,6 +18,9 @@ describe('SocketIoPushChannel', () => {
   let log: string[];
   let joins: string[];
   let failEmits: boolean;
+  /** What had reached Socket.IO each time the hub was asked to confirm the hand-over to every node. */
+  let confirmations: string[][];
+  let otherNodesReachable: boolean;
   let logger: { error: sinon.SinonSpy };
   let push: SocketIoPushChannel;
 
@@ -26,6 +30,8 @@ describe('SocketIoPushChannel', () => {
     log = [];
     joins = [];
     failEmits = false;
+    confirmations = [];
+    otherNodesReachable = true;
     const target = (rooms: string | string[], except = '') => ({
       except: (id: string) => target(rooms, id),
       emit: (event: string) => {
@@ -36,7 +42,11 @@ describe('SocketIoPushChannel', () => {
     });
     const socket = { join: async (room: string) => joins.push(`${room} after [${log.join(', ')}]`), leave: async () => undefined };
     const io = { to: (rooms: string | string[]) => target(rooms), in: (room: string) => target(room), sockets: { sockets: new Map([['s1', socket]]) } };
-    const hub = { io, canReachAllNodes: () => true, handedToAllNodes: async () => undefined } as unknown as SocketIoHub;
+    const handedToAllNodes = async (): Promise<void> => {
+      confirmations.push([...log]);
+      if (!otherNodesReachable) throw new Error('Redis is not connected');
+    };
+    const hub = { io, canReachAllNodes: () => otherNodesReachable, handedToAllNodes } as unknown as SocketIoHub;
     logger = { error: sinon.spy() };
     push = new SocketIoPushChannel(hub, { pushed: () => undefined } as unknown as PromMetrics, logger as unknown as Logger);
   });
@@ -60,6 +70,25 @@ describe('SocketIoPushChannel', () => {
     push.pushThread(['u1'], aThread({ threadId: 't1' }));
     await push.disconnectUser('u1')();
     expect(log).to.deep.equal(['thread to user:u1', 'disconnect user:u1']);
+  });
+
+  it('hands over what is pending at once, then confirms it reached every node', async () => {
+    push.pushMessage('t1', aMessage());
+    push.pushThread(['u1'], aThread({ threadId: 't1' }));
+
+    rightOf(await push.handOver()());
+
+    expect(confirmations).to.deep.equal([['message to thread:t1', 'thread to user:u1']]);
+  });
+
+  it('fails the hand-over with BACKEND_UNAVAILABLE when the other nodes cannot be reached, having sent the pushes', async () => {
+    otherNodesReachable = false;
+    push.pushMessage('t1', aMessage());
+
+    const error = leftOf(await push.handOver()());
+
+    expect(error._tag).to.equal('BACKEND_UNAVAILABLE');
+    expect(log, "this node's own sockets still get it").to.deep.equal(['message to thread:t1']);
   });
 
   it('sends what is pending at once on close (shutdown)', () => {

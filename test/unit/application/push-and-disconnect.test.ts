@@ -26,6 +26,32 @@ describe('PushStoredMessage', () => {
     expect(push.messages).to.deep.equal([{ threadId: 't1', message, except: undefined }]);
     expect(push.threads).to.deep.equal([]);
   });
+
+  it('succeeds only once its pushes have been handed to every node', async () => {
+    const push = new RecordingPushChannel();
+    const thread = aThread({ threadId: 't1' });
+    rightOf(await run(new PushStoredMessage(push).execute({ threadId: 't1', message: aMessage(), thread })));
+    expect(push.handOvers, 'one hand-over, after the message and the thread were pushed').to.deep.equal([2]);
+  });
+
+  it('surfaces a push that could not be handed to every node, having pushed what this node can reach', async () => {
+    const push = new RecordingPushChannel();
+    push.failHandOvers(backendUnavailable('the other nodes cannot be reached'));
+    const message = aMessage();
+
+    const error = leftOf(await run(new PushStoredMessage(push).execute({ threadId: 't1', message })));
+
+    expect(error._tag).to.equal('BACKEND_UNAVAILABLE');
+    expect(push.messages).to.deep.equal([{ threadId: 't1', message, except: undefined }]);
+  });
+
+  it('pushes and hands over nothing for a thread of another threadId than the path', async () => {
+    const push = new RecordingPushChannel();
+    const error = leftOf(await run(new PushStoredMessage(push).execute({ threadId: 't1', message: aMessage(), thread: aThread({ threadId: 't2' }) })));
+    expect(error._tag).to.equal('BAD_REQUEST');
+    expect(push.pushedNothing).to.equal(true);
+    expect(push.handOvers).to.deep.equal([]);
+  });
 });
 
 describe('DisconnectUser', () => {
