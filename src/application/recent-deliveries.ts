@@ -4,7 +4,7 @@
  * within seconds of its first attempt; 10,000 covers that many sends with a
  * `clientMessageId` in between.
  */
-export const RECENT_DELIVERIES_CAPACITY = 10_000;
+const RECENT_DELIVERIES_CAPACITY = 10_000;
 
 /**
  * The messages sent with a `clientMessageId` that this node stored and

@@ -257,7 +257,7 @@ const UNKNOWN_EVENT = 'unknown';
  * handshake's verification judged it (refusing its first request would only
  * make the client reconnect with the same token, in a loop).
  */
-export const requestsRefusedFrom = (expiresAt: number, connectedAt: number, toleranceSeconds: number): number =>
+const requestsRefusedFrom = (expiresAt: number, connectedAt: number, toleranceSeconds: number): number =>
   connectedAt >= expiresAt ? expiresAt + toleranceSeconds : expiresAt;
 
 /** connect_error: `message` is the code, `data` is `{ code, message }` (ECB-SPEC §3). */
