@@ -9,12 +9,12 @@ import type { UserIdentity } from '../../domain/user.js';
 /**
  * One remembered success. `answer` is built once, when the entry is made, so
  * that a hit hands it back without allocating anything; a hit only sets
- * `used` (the second-chance bit).
+ * `used` (the second-chance bit). `slot` is its place in the ring.
  */
 type Entry = (
   | { readonly kind: 'user'; readonly expiresAt: number; readonly answer: TaskEither<EcbError, UserIdentity> }
   | { readonly kind: 'thread'; readonly expiresAt: number; readonly answer: TaskEither<EcbError, ThreadGrant> }
-) & { used: boolean };
+) & { readonly credential: string; slot: number; used: boolean };
 
 /**
  * A TokenVerifier that remembers what another one proved, so that a token
@@ -29,7 +29,12 @@ type Entry = (
  * are remembered; 0 remembers nothing. Beyond that, the oldest entry goes
  * unless it was used since it was made or last passed over: then it gets a
  * second chance at the back of the line (CLOCK, an approximation of least
- * recently used). A hit thus reads the map and sets one flag: re-inserting
+ * recently used: a ring of slots and a hand that goes round it; an entry
+ * dropped at its expiry frees its slot for the next one). Making room thus
+ * takes as many steps as the hand passes used entries, whatever the map did
+ * before: taking a Map's first entry instead, as the first version did,
+ * walks over every entry deleted before it (18 µs a miss at 10,000 entries,
+ * docs/benchmarks.md, finding 17). A hit reads the map and sets one flag: re-inserting
  * the entry on every hit, as a strict LRU does, stored each message's
  * freshly decoded token string as the map's key, which the young-generation
  * collector then copied and promoted, message after message
@@ -39,8 +44,13 @@ type Entry = (
  * Not decorated for injection: the composition root builds it with `new`.
  */
 export class CachingTokenVerifier implements TokenVerifier {
-  // a Map iterates in insertion order: the first key is the oldest, the next candidate for eviction
   private readonly entries = new Map<string, Entry>();
+  /** The ring: each remembered entry in its slot; a slot freed at an expiry holds undefined until reused. */
+  private readonly ring: Array<Entry | undefined> = [];
+  /** Freed slots, reused before the ring grows or the hand evicts. */
+  private readonly free: number[] = [];
+  /** The next slot the hand looks at when the ring is full. */
+  private hand = 0;
 
   constructor(
     private readonly inner: TokenVerifier,
@@ -57,7 +67,7 @@ export class CachingTokenVerifier implements TokenVerifier {
     const entry = this.hit(credential);
     if (entry?.kind === 'user') return entry.answer;
     return this.remembering(this.inner.verifyUser(credential), (identity) => {
-      this.remember(credential, { kind: 'user', expiresAt: identity.expiresAt, answer: answer(identity), used: false });
+      this.remember({ kind: 'user', credential, expiresAt: identity.expiresAt, answer: answer(identity), slot: -1, used: false });
     });
   }
 
@@ -67,7 +77,7 @@ export class CachingTokenVerifier implements TokenVerifier {
     return this.remembering(this.inner.verifyThread(credential), (grant) => {
       // a thread token without exp is valid for as long as it is remembered
       const expiresAt = grant.expiresAt ?? Number.POSITIVE_INFINITY;
-      this.remember(credential, { kind: 'thread', expiresAt, answer: answer(grant), used: false });
+      this.remember({ kind: 'thread', credential, expiresAt, answer: answer(grant), slot: -1, used: false });
     });
   }
 
@@ -82,7 +92,7 @@ export class CachingTokenVerifier implements TokenVerifier {
     const entry = this.entries.get(credential);
     if (entry === undefined) return undefined;
     if (this.clock.nowSeconds() >= entry.expiresAt) {
-      this.entries.delete(credential);
+      this.forget(entry);
       return undefined;
     }
     entry.used = true;
@@ -101,23 +111,40 @@ export class CachingTokenVerifier implements TokenVerifier {
     };
   }
 
-  private remember(credential: string, entry: Entry): void {
+  /** Keeps a new entry (its slot not yet set) in a slot of the ring. */
+  private remember(entry: Entry): void {
     // verified inside the tolerance window but already past exp: remembering it would only be a miss later
     if (this.clock.nowSeconds() >= entry.expiresAt) return;
-    this.entries.delete(credential);
-    // room first, so that the new entry is not a candidate itself; each used entry is passed over
-    // at most once (its flag cleared), so this ends within size + 1 steps
-    while (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.entries().next();
-      if (oldest.done === true) break;
-      const [key, candidate] = oldest.value;
-      this.entries.delete(key);
-      if (candidate.used) {
-        candidate.used = false;
-        this.entries.set(key, candidate);
+    // the same token verified again (as the other kind, or by two requests at once) takes its old slot
+    const previous = this.entries.get(entry.credential);
+    entry.slot = previous !== undefined ? previous.slot : this.freeSlot();
+    this.ring[entry.slot] = entry;
+    this.entries.set(entry.credential, entry);
+  }
+
+  /** A slot for a new entry: a freed one, a new one while the ring is short, or the hand's next victim. */
+  private freeSlot(): number {
+    const freed = this.free.pop();
+    if (freed !== undefined) return freed;
+    if (this.ring.length < this.maxEntries) return this.ring.length;
+    // the ring is full and holds only live entries: each used one is passed over once (its flag
+    // cleared), so this ends within maxEntries + 1 steps
+    for (;;) {
+      const slot = this.hand;
+      this.hand = (slot + 1) % this.maxEntries;
+      const candidate = this.ring[slot]!;
+      if (!candidate.used) {
+        this.entries.delete(candidate.credential);
+        return slot;
       }
+      candidate.used = false;
     }
-    this.entries.set(credential, entry);
+  }
+
+  private forget(entry: Entry): void {
+    this.entries.delete(entry.credential);
+    this.ring[entry.slot] = undefined;
+    this.free.push(entry.slot);
   }
 }
 

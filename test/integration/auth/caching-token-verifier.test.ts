@@ -1,8 +1,14 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
 import sinon from 'sinon';
 import { CachingTokenVerifier } from '../../../src/adapters/auth/caching-token-verifier.js';
 import { JoseTokenVerifier } from '../../../src/adapters/auth/jose-token-verifier.js';
-import { tokenExpired } from '../../../src/domain/errors.js';
+import type { TokenVerifier } from '../../../src/application/ports/token-verifier.js';
+import { forbidden, tokenExpired, unauthorized, type EcbError } from '../../../src/domain/errors.js';
+import type { ThreadGrant } from '../../../src/domain/thread.js';
+import type { UserIdentity } from '../../../src/domain/user.js';
 import { aConfig } from '../../support/config.js';
 import { FakeTokenVerifier } from '../../support/fake-token-verifier.js';
 import type { FixedClock } from '../../support/fixed-clock.js';
@@ -166,6 +172,154 @@ describe('CachingTokenVerifier', () => {
     expect(verifyThread.callCount).to.equal(2);
     expect(verifyUser.callCount).to.equal(2);
     expect(cache.size).to.equal(0);
+  });
+
+  it('takes the slot an expired token freed, so that no remembered token is pushed out while there is room', async () => {
+    inner.withThread('thread-short', grant('s', T + 10));
+    const verifyThread = sinon.spy(inner, 'verifyThread');
+    const cache = new CachingTokenVerifier(inner, clock, 3);
+    await accepted(cache.verifyThread('thread-short'));
+    await accepted(cache.verifyThread('thread-a'));
+    await accepted(cache.verifyThread('thread-b'));
+    clock.set(T + 10);
+    await accepted(cache.verifyThread('thread-short')); // expired: dropped, asked again, not remembered (past its exp)
+    expect(cache.size).to.equal(2);
+    await accepted(cache.verifyThread('thread-c'));
+    expect(cache.size).to.equal(3);
+    expect(verifyThread.callCount).to.equal(5);
+    await accepted(cache.verifyThread('thread-a'));
+    await accepted(cache.verifyThread('thread-b'));
+    await accepted(cache.verifyThread('thread-c'));
+    expect(verifyThread.callCount).to.equal(5);
+  });
+
+  describe('on any sequence of calls (property-based)', () => {
+    /** Tokens tok-0… of either kind, each valid until its own offset from T (or forever), counting the inner's calls. */
+    interface Token {
+      readonly kind: 'user' | 'thread';
+      readonly expiresIn: number | undefined;
+    }
+    /** A verification, made `twice` at once (two requests with the same new token) or once; or the clock moving on. */
+    type Step =
+      | { readonly op: 'verify'; readonly token: number; readonly as: 'user' | 'thread'; readonly twice: boolean }
+      | { readonly op: 'tick'; readonly seconds: number };
+
+    const countingInner = (tokens: readonly Token[], calls: number[]): TokenVerifier => {
+      const find = (credential: string, kind: Token['kind']): { index: number; token: Token } | undefined => {
+        const index = Number(credential.slice('tok-'.length));
+        const token = tokens[index];
+        return token?.kind === kind ? { index, token } : undefined;
+      };
+      return {
+        verifyUser: (credential) => {
+          const found = find(credential, 'user');
+          if (found === undefined) return TE.left(unauthorized('invalid user token'));
+          calls[found.index]!++;
+          return TE.right({ user: { userId: credential, displayName: credential }, expiresAt: T + (found.token.expiresIn ?? 86_400) });
+        },
+        verifyThread: (credential) => {
+          const found = find(credential, 'thread');
+          if (found === undefined) return TE.left(forbidden('invalid thread token'));
+          calls[found.index]!++;
+          const expiresIn = found.token.expiresIn;
+          return TE.right(expiresIn === undefined ? { threadId: credential, memberIds: [] } : { threadId: credential, memberIds: [], expiresAt: T + expiresIn });
+        },
+        verifyServer: () => TE.left(unauthorized('no server tokens here')),
+      };
+    };
+
+    const tokenArb = fc.record({ kind: fc.constantFrom('user' as const, 'thread' as const), expiresIn: fc.option(fc.integer({ min: 1, max: 60 }), { nil: undefined }) });
+    const stepsArb = (tokenCount: number) =>
+      fc.array(
+        fc.oneof(
+          { weight: 6, arbitrary: fc.record({
+              op: fc.constant('verify' as const),
+              token: fc.nat(tokenCount - 1),
+              as: fc.constantFrom('user' as const, 'thread' as const),
+              twice: fc.boolean(),
+            }) },
+          { weight: 1, arbitrary: fc.record({ op: fc.constant('tick' as const), seconds: fc.integer({ min: 1, max: 20 }) }) },
+        ),
+        { maxLength: 200 },
+      );
+
+    const verifyOnce = (cache: TokenVerifier, step: Extract<Step, { op: 'verify' }>): Promise<E.Either<EcbError, UserIdentity | ThreadGrant>> =>
+      step.as === 'user' ? cache.verifyUser(`tok-${step.token}`)() : cache.verifyThread(`tok-${step.token}`)();
+    /** The step's verification; made twice, both calls start before either settles, and the first one's outcome is returned. */
+    const verify = async (cache: TokenVerifier, step: Extract<Step, { op: 'verify' }>): Promise<E.Either<EcbError, UserIdentity | ThreadGrant>> => {
+      if (!step.twice) return verifyOnce(cache, step);
+      const [first, second] = await Promise.all([verifyOnce(cache, step), verifyOnce(cache, step)]);
+      expect(second).to.deep.equal(first);
+      return first;
+    };
+
+    it('answers exactly as the inner verifier would, and never holds more than its size', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(tokenArb, { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 6 }), async (tokens, size) => {
+          await fc.assert(
+            fc.asyncProperty(stepsArb(tokens.length), async (steps) => {
+              const clock = frozenClock();
+              const calls = tokens.map(() => 0);
+              const reference = countingInner(tokens, tokens.map(() => 0));
+              const cache = new CachingTokenVerifier(countingInner(tokens, calls), clock, size);
+              for (const step of steps) {
+                if (step.op === 'tick') {
+                  clock.advance(step.seconds);
+                  continue;
+                }
+                const got = await verify(cache, step);
+                const expected = await verifyOnce(reference, step);
+                expect(E.isRight(got)).to.equal(E.isRight(expected));
+                if (E.isRight(got) && E.isRight(expected)) {
+                  expect(got.right).to.deep.equal(expected.right);
+                  const live = clock.nowSeconds() < (got.right.expiresAt ?? Number.POSITIVE_INFINITY);
+                  const before = calls[step.token];
+                  await verifyOnce(cache, step); // just remembered, unless already past its expiry: a hit
+                  expect(calls[step.token]).to.equal(live ? before : before! + 1);
+                }
+                expect(cache.size).to.be.at.most(size);
+              }
+            }),
+            { numRuns: 20 },
+          );
+        }),
+        { numRuns: 25 },
+      );
+    });
+
+    it('asks again only for a token past its expiry while every token fits', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(tokenArb, { minLength: 1, maxLength: 8 }), fc.integer({ min: 0, max: 4 }), async (tokens, spare) => {
+          await fc.assert(
+            fc.asyncProperty(stepsArb(tokens.length), async (steps) => {
+              const clock = frozenClock();
+              const calls = tokens.map(() => 0);
+              const cache = new CachingTokenVerifier(countingInner(tokens, calls), clock, tokens.length + spare);
+              const remembered = tokens.map(() => false);
+              for (const step of steps) {
+                if (step.op === 'tick') {
+                  clock.advance(step.seconds);
+                  continue;
+                }
+                const token = tokens[step.token]!;
+                if (token.kind !== step.as) {
+                  await verify(cache, step);
+                  continue;
+                }
+                const expired = token.expiresIn !== undefined && clock.nowSeconds() >= T + token.expiresIn;
+                const asks = !remembered[step.token] || expired;
+                const before = calls[step.token]!;
+                await verify(cache, step);
+                expect(calls[step.token], `tok-${step.token}`).to.equal(before + (asks ? (step.twice ? 2 : 1) : 0));
+                remembered[step.token] = !expired;
+              }
+            }),
+            { numRuns: 20 },
+          );
+        }),
+        { numRuns: 25 },
+      );
+    });
   });
 
   describe('around the real JoseTokenVerifier', () => {
