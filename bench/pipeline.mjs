@@ -12,7 +12,10 @@
 // one), where the end-to-end run's moves by ±10 µs (docs/benchmarks.md,
 // finding 14).
 //
-//   node bench/pipeline.mjs [--rounds N] [--messages M] [--pairs P] [--baseline DIR]
+//   node bench/pipeline.mjs [--rounds N] [--messages M] [--pairs P] [--baseline DIR] [--cpu-prof DIR]
+//
+// --cpu-prof DIR writes each server process's CPU profile there (node --cpu-prof;
+// summarize one with bench/profile-summary.mjs).
 //
 // --baseline DIR adds C0: ECB built in another checkout (DIR/dist), run the
 // same way, so that a change to ECB is measured against the build before it
@@ -45,6 +48,7 @@ const baseline = args.includes('--baseline') ? args[args.indexOf('--baseline') +
 const MESSAGES = option('--messages', 40_000);
 const PAIRS = option('--pairs', 250);
 const role = process.env.PIPELINE_ROLE;
+const profileDir = args.includes('--cpu-prof') ? args[args.indexOf('--cpu-prof') + 1] : undefined;
 
 if (role === undefined) {
   // the driver: keys and tokens once, then B and C alternately, each a fresh process per round
@@ -65,7 +69,8 @@ if (role === undefined) {
   writeFileSync(fixture, JSON.stringify({ keyFile, pairs }));
   const runOne = (server) =>
     new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [...ecbNodeFlags(), fileURLToPath(import.meta.url), ...args], {
+      const profiling = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${server}-${Date.now()}.cpuprofile`];
+      const child = spawn(process.execPath, [...ecbNodeFlags(), ...profiling, fileURLToPath(import.meta.url), ...args], {
         env: {
           ...process.env,
           PIPELINE_ROLE: server === 'C0' ? 'C' : server,
