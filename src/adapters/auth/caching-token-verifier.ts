@@ -30,16 +30,17 @@ type Entry = (
  * unless it was used since it was made or last passed over: then it gets a
  * second chance at the back of the line (CLOCK, an approximation of least
  * recently used: a ring of slots and a hand that goes round it; an entry
- * dropped at its expiry frees its slot for the next one). Making room thus
- * takes as many steps as the hand passes used entries, whatever the map did
- * before: taking a Map's first entry instead, as the first version did,
- * walks over every entry deleted before it (18 µs a miss at 10,000 entries,
- * docs/benchmarks.md, finding 17). A hit reads the map and sets one flag: re-inserting
- * the entry on every hit, as a strict LRU does, stored each message's
- * freshly decoded token string as the map's key, which the young-generation
- * collector then copied and promoted, message after message
- * (docs/benchmarks.md, finding 11). Never throws; never rejects (when the
- * inner verifier doesn't).
+ * dropped at its expiry frees its slot for the next one). Making room
+ * takes as many steps as the hand passes used entries, whatever was
+ * deleted before: taking a Map's first entry instead, as the first version
+ * did, walks over every entry deleted before it (about 15 µs a miss at
+ * 10,000 entries: docs/benchmarks.md, finding 17).
+ *
+ * A hit reads the map and sets one flag: re-inserting the entry on every
+ * hit, as a strict LRU does, stored each message's freshly decoded token
+ * string as the map's key, which the young-generation collector then
+ * copied and promoted, message after message (docs/benchmarks.md, finding
+ * 11). Never throws; never rejects (when the inner verifier doesn't).
  *
  * Not decorated for injection: the composition root builds it with `new`.
  */
