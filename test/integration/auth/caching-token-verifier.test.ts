@@ -253,71 +253,73 @@ describe('CachingTokenVerifier', () => {
       return first;
     };
 
+    /** Tokens, and a sequence of steps over them (one property run). */
+    const scenarioArb = (maxTokens: number) =>
+      fc
+        .array(tokenArb, { minLength: 1, maxLength: maxTokens })
+        .chain((tokens) => fc.record({ tokens: fc.constant(tokens), steps: stepsArb(tokens.length) }));
+
+    /**
+     * Plays `steps` against a cache of `size` entries in front of a counting
+     * inner verifier (`calls` per token): a tick moves the clock, every
+     * verification step goes to `onVerify`.
+     */
+    const play = async (
+      tokens: readonly Token[],
+      size: number,
+      steps: readonly Step[],
+      onVerify: (step: Extract<Step, { op: 'verify' }>, world: { cache: CachingTokenVerifier; calls: number[]; clock: FixedClock }) => Promise<void>,
+    ): Promise<void> => {
+      const clock = frozenClock();
+      const calls = tokens.map(() => 0);
+      const world = { clock, calls, cache: new CachingTokenVerifier(countingInner(tokens, calls), clock, size) };
+      for (const step of steps) {
+        if (step.op === 'tick') world.clock.advance(step.seconds);
+        else await onVerify(step, world);
+      }
+    };
+
     it('answers exactly as the inner verifier would, and never holds more than its size', async () => {
       await fc.assert(
-        fc.asyncProperty(fc.array(tokenArb, { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 6 }), async (tokens, size) => {
-          await fc.assert(
-            fc.asyncProperty(stepsArb(tokens.length), async (steps) => {
-              const clock = frozenClock();
-              const calls = tokens.map(() => 0);
-              const reference = countingInner(tokens, tokens.map(() => 0));
-              const cache = new CachingTokenVerifier(countingInner(tokens, calls), clock, size);
-              for (const step of steps) {
-                if (step.op === 'tick') {
-                  clock.advance(step.seconds);
-                  continue;
-                }
-                const got = await verify(cache, step);
-                const expected = await verifyOnce(reference, step);
-                expect(E.isRight(got)).to.equal(E.isRight(expected));
-                if (E.isRight(got) && E.isRight(expected)) {
-                  expect(got.right).to.deep.equal(expected.right);
-                  const live = clock.nowSeconds() < (got.right.expiresAt ?? Number.POSITIVE_INFINITY);
-                  const before = calls[step.token];
-                  await verifyOnce(cache, step); // just remembered, unless already past its expiry: a hit
-                  expect(calls[step.token]).to.equal(live ? before : before! + 1);
-                }
-                expect(cache.size).to.be.at.most(size);
-              }
-            }),
-            { numRuns: 20 },
-          );
+        fc.asyncProperty(scenarioArb(12), fc.integer({ min: 1, max: 6 }), async ({ tokens, steps }, size) => {
+          const reference = countingInner(tokens, tokens.map(() => 0));
+          await play(tokens, size, steps, async (step, { cache, calls, clock }) => {
+            const got = await verify(cache, step);
+            const expected = await verifyOnce(reference, step);
+            expect(E.isRight(got)).to.equal(E.isRight(expected));
+            if (E.isRight(got) && E.isRight(expected)) {
+              expect(got.right).to.deep.equal(expected.right);
+              const live = clock.nowSeconds() < (got.right.expiresAt ?? Number.POSITIVE_INFINITY);
+              const before = calls[step.token];
+              await verifyOnce(cache, step); // just remembered, unless already past its expiry: a hit
+              expect(calls[step.token]).to.equal(live ? before : before! + 1);
+            }
+            expect(cache.size).to.be.at.most(size);
+          });
         }),
-        { numRuns: 25 },
+        { numRuns: 500 },
       );
     });
 
     it('asks again only for a token past its expiry while every token fits', async () => {
       await fc.assert(
-        fc.asyncProperty(fc.array(tokenArb, { minLength: 1, maxLength: 8 }), fc.integer({ min: 0, max: 4 }), async (tokens, spare) => {
-          await fc.assert(
-            fc.asyncProperty(stepsArb(tokens.length), async (steps) => {
-              const clock = frozenClock();
-              const calls = tokens.map(() => 0);
-              const cache = new CachingTokenVerifier(countingInner(tokens, calls), clock, tokens.length + spare);
-              const remembered = tokens.map(() => false);
-              for (const step of steps) {
-                if (step.op === 'tick') {
-                  clock.advance(step.seconds);
-                  continue;
-                }
-                const token = tokens[step.token]!;
-                if (token.kind !== step.as) {
-                  await verify(cache, step);
-                  continue;
-                }
-                const expired = token.expiresIn !== undefined && clock.nowSeconds() >= T + token.expiresIn;
-                const asks = !remembered[step.token] || expired;
-                const before = calls[step.token]!;
-                await verify(cache, step);
-                expect(calls[step.token], `tok-${step.token}`).to.equal(before + (asks ? (step.twice ? 2 : 1) : 0));
-                remembered[step.token] = !expired;
-              }
-            }),
-            { numRuns: 20 },
-          );
+        fc.asyncProperty(scenarioArb(8), fc.integer({ min: 0, max: 4 }), async ({ tokens, steps }, spare) => {
+          const remembered = tokens.map(() => false);
+          await play(tokens, tokens.length + spare, steps, async (step, { cache, calls, clock }) => {
+            const token = tokens[step.token]!;
+            if (token.kind !== step.as) {
+              await verify(cache, step);
+              return;
+            }
+            const expired = token.expiresIn !== undefined && clock.nowSeconds() >= T + token.expiresIn;
+            const asks = !remembered[step.token] || expired;
+            const before = calls[step.token]!;
+            await verify(cache, step);
+            expect(calls[step.token], `tok-${step.token}`).to.equal(before + (asks ? (step.twice ? 2 : 1) : 0));
+            remembered[step.token] = !expired;
+          });
         }),
-        { numRuns: 25 },
+        { numRuns: 500 },
       );
     });
   });
