@@ -49,6 +49,7 @@ const MESSAGES = option('--messages', 40_000);
 const PAIRS = option('--pairs', 250);
 const role = process.env.PIPELINE_ROLE;
 const profileDir = args.includes('--cpu-prof') ? args[args.indexOf('--cpu-prof') + 1] : undefined;
+const extraNodeArgs = (args.includes('--node-args') ? args[args.indexOf('--node-args') + 1] : '').split(' ').filter(Boolean);
 
 if (role === undefined) {
   // the driver: keys and tokens once, then B and C alternately, each a fresh process per round
@@ -70,7 +71,7 @@ if (role === undefined) {
   const runOne = (server) =>
     new Promise((resolve, reject) => {
       const profiling = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${server}-${Date.now()}.cpuprofile`];
-      const child = spawn(process.execPath, [...ecbNodeFlags(), ...profiling, fileURLToPath(import.meta.url), ...args], {
+      const child = spawn(process.execPath, [...ecbNodeFlags(), ...extraNodeArgs, ...profiling, fileURLToPath(import.meta.url), ...args], {
         env: {
           ...process.env,
           PIPELINE_ROLE: server === 'C0' ? 'C' : server,

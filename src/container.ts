@@ -31,7 +31,6 @@ import { PromMetrics } from './adapters/observability/prom-metrics.js';
 import { OriginPolicy } from './adapters/origin-policy.js';
 import { SocketIoClientEvents } from './adapters/socket/socket-io-client-events.js';
 import { SocketIoHub } from './adapters/socket/socket-io-hub.js';
-import { RedisFanOut } from './adapters/socket/redis-fan-out.js';
 import { redisSettingsOf } from './adapters/socket/redis-settings.js';
 import { ConflatingPushChannel } from './adapters/socket/conflating-push-channel.js';
 import { SocketIoPushChannel } from './adapters/socket/socket-io-push-channel.js';
@@ -77,21 +76,21 @@ export const buildContainer = (config: EcbConfig, overrides: Overrides = {}): Co
   container
     .bind<PushChannel>(TOKENS.PushChannel)
     .toDynamicValue((ctx) => new ConflatingPushChannel(ctx.get(SocketIoPushChannel), config.threadEvents));
-  // multi-node push (ECB-SPEC §9): only with a Redis URL; server.ts starts and closes it
+  // multi-node push (ECB-SPEC §9): only with a Redis URL; server.ts resolves (container.getAsync),
+  // starts and closes it. Its module, with the Redis client and the Socket.IO Redis adapter, is
+  // loaded only then: a single node never loads them (about 2.5 MB of heap; docs/scaling.md)
   const redisUrl = config.redisUrl;
   if (redisUrl !== undefined) {
-    container
-      .bind(RedisFanOut)
-      .toDynamicValue(
-        (ctx) =>
-          new RedisFanOut(
-            redisSettingsOf(config, redisUrl),
-            ctx.get(TOKENS.SocketServer),
-            ctx.get(TOKENS.Readiness),
-            ctx.get(TOKENS.Logger),
-            ctx.get(TOKENS.Metrics),
-          ),
+    container.bind(TOKENS.FanOut).toDynamicValue(async (ctx) => {
+      const { RedisFanOut } = await import('./adapters/socket/redis-fan-out.js');
+      return new RedisFanOut(
+        redisSettingsOf(config, redisUrl),
+        ctx.get(TOKENS.SocketServer),
+        ctx.get(TOKENS.Readiness),
+        ctx.get(TOKENS.Logger),
+        ctx.get(TOKENS.Metrics),
       );
+    });
   }
 
   // use-cases

@@ -15,7 +15,7 @@ import type { InFlightOperations } from './adapters/in-flight-operations.js';
 import type { Logger } from './adapters/observability/pino-logger.js';
 import type { PromMetrics } from './adapters/observability/prom-metrics.js';
 import type { OriginPolicy } from './adapters/origin-policy.js';
-import { RedisFanOut } from './adapters/socket/redis-fan-out.js';
+import type { RedisFanOut } from './adapters/socket/redis-fan-out.js';
 import { closePollingSessionsOnOversize } from './adapters/socket/oversize-polling-guard.js';
 import { SocketIoClientEvents } from './adapters/socket/socket-io-client-events.js';
 import type { SocketIoHub } from './adapters/socket/socket-io-hub.js';
@@ -53,7 +53,7 @@ export const startEcb = async (config: EcbConfig, options: StartOptions = {}): P
   const origins = container.get<OriginPolicy>(TOKENS.OriginPolicy);
   const hub = container.get<SocketIoHub>(TOKENS.SocketServer);
   // multi-node push (ECB-SPEC §9): the Redis adapter goes on before any socket can connect
-  const fanOut = container.isBound(RedisFanOut) ? container.get(RedisFanOut) : undefined;
+  const fanOut = container.isBound(TOKENS.FanOut) ? await container.getAsync<RedisFanOut>(TOKENS.FanOut) : undefined;
   fanOut?.start();
   // backend health (docs/reliability.md#readiness): shown in /readyz and /metrics, but it does
   // not make /readyz fail, so that a dead backend does not take every node out of the LB at once

@@ -32,4 +32,6 @@ export const TOKENS = {
   // edges
   HttpServer: Symbol.for('ecb.HttpServer'),
   SocketServer: Symbol.for('ecb.SocketServer'),
+  /** Multi-node push (bound only with a Redis URL): resolves asynchronously, its client library loaded on demand. */
+  FanOut: Symbol.for('ecb.FanOut'),
 } as const;

@@ -21,9 +21,9 @@ interface Run {
   readonly exited: Promise<number | null>;
 }
 
-/** Runs the real `ecb` command line as a user would (`node bin/ecb.js ...`, or the executable itself). */
-const ecb = (args: string[], env: Record<string, string | undefined> = {}, asExecutable = false): Run => {
-  const child = spawn(asExecutable ? ECB_BIN : process.execPath, asExecutable ? args : [ECB_BIN, ...args], {
+/** Runs the real `ecb` command line as a user would (`node [nodeArgs] bin/ecb.js ...`, or the executable itself). */
+const ecb = (args: string[], env: Record<string, string | undefined> = {}, asExecutable = false, nodeArgs: string[] = []): Run => {
+  const child = spawn(asExecutable ? ECB_BIN : process.execPath, asExecutable ? args : [...nodeArgs, ECB_BIN, ...args], {
     env: { PATH: process.env['PATH'], ...env } as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -160,6 +160,53 @@ describe('the ecb command line', function () {
       expect(ack.ok, 'the in-flight request still gets its answer').to.equal(true);
       expect(await run.exited).to.equal(0);
       client.close();
+    });
+  });
+
+  describe('what a node loads', () => {
+    let stub: StubBackend;
+    let dir: string;
+    before(async () => {
+      stub = await startStubBackend();
+      dir = mkdtempSync(join(tmpdir(), 'ecb-loaded-'));
+      // preloaded into ECB's process: on exit, which of the Redis packages it loaded (the CommonJS cache)
+      writeFileSync(
+        join(dir, 'report-loaded.cjs'),
+        "process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify(" +
+          "['@redis/client', '@socket.io/redis-adapter'].filter((p) => Object.keys(require.cache).some((k) => k.includes('/node_modules/' + p + '/')))) + '\\n'));",
+      );
+    });
+    after(async () => {
+      await stub.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    const loadedBy = async (extraEnv: Record<string, string>): Promise<string[]> => {
+      const env = {
+        ECB_BACKEND_URL: stub.url,
+        ECB_PUBLIC_KEY: (await testKeys()).publicPem.replace(/\n/g, '\\n'),
+        ECB_PORT: '0',
+        ECB_HOST: '127.0.0.1',
+        ...extraEnv,
+      };
+      const run = ecb(['start'], env, false, ['--require', join(dir, 'report-loaded.cjs')]);
+      try {
+        await eventually(() => (run.stdout.includes('ECB listening') ? true : undefined));
+      } finally {
+        run.child.kill('SIGTERM');
+        await run.exited;
+      }
+      const line = run.stderr.split('\n').find((l) => l.startsWith('LOADED '));
+      expect(line, `the preload's report in stderr: ${run.stderr}`).to.be.a('string');
+      return JSON.parse(line!.slice('LOADED '.length)) as string[];
+    };
+
+    it('a single node does not load the Redis client or the Socket.IO Redis adapter', async () => {
+      expect(await loadedBy({})).to.deep.equal([]);
+    });
+
+    it('a node with ECB_REDIS_URL loads both (start-up does not wait for Redis: none needs to run)', async () => {
+      expect(await loadedBy({ ECB_REDIS_URL: 'redis://127.0.0.1:9' })).to.deep.equal(['@redis/client', '@socket.io/redis-adapter']);
     });
   });
 
