@@ -287,7 +287,7 @@ type BackendGuards = Pick<
 
 /** The circuit breaker and in-flight cap around backend calls (docs/reliability.md). */
 const backendGuards = (env: Env): BackendGuards => ({
-  backendBreakerThreshold: integer(env, 'ECB_BACKEND_BREAKER_THRESHOLD', 20, 1, 1_000),
+  backendBreakerThreshold: integer(env, 'ECB_BACKEND_BREAKER_THRESHOLD', 100, 1, 1_000),
   backendBreakerCooldownMs: integer(env, 'ECB_BACKEND_BREAKER_COOLDOWN_MS', 10_000, 1, 600_000),
   backendMaxConcurrency: integer(env, 'ECB_BACKEND_MAX_CONCURRENCY', 512, 1, 100_000),
   backendMaxQueued: integer(env, 'ECB_BACKEND_MAX_QUEUED', 4_096, 0, 1_000_000),

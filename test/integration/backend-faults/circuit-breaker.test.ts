@@ -32,6 +32,22 @@ describe('backend faults: the circuit breaker', () => {
     expect(g.stub.requestsTo('getThreads')).to.have.length(0);
   });
 
+  it('by default takes 100 consecutive failures to open: a run of faults injected at a low rate (a test suite) leaves it closed', async () => {
+    const defaults = await startGuardedGateway(); // ECB_BACKEND_BREAKER_THRESHOLD's default
+    try {
+      expect(defaults.circuit.position).to.equal('closed');
+      defaults.stub.fail('addThreadMessage', { status: 500, times: 100 });
+      const sendAsAlice = () => defaults.gateway.addThreadMessage(defaults.alice, { threadId: PEER_THREAD_ID, message: text('hi') });
+      for (let i = 0; i < 99; i++) await failsWith('BACKEND_UNAVAILABLE', sendAsAlice());
+      expect(defaults.circuit.position, 'after 99').to.equal('closed');
+      await failsWith('BACKEND_UNAVAILABLE', sendAsAlice());
+      expect(defaults.circuit.position, 'after 100').to.equal('open');
+      expect(defaults.stub.requestsTo('addThreadMessage')).to.have.length(100);
+    } finally {
+      await defaults.close();
+    }
+  });
+
   it('stays closed below the threshold: a success in between starts the count again', async () => {
     g.stub.fail('addThreadMessage', { status: 503, times: 2 });
     for (let i = 0; i < 2; i++) await failsWith('BACKEND_UNAVAILABLE', send());
