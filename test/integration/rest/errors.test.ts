@@ -92,6 +92,15 @@ describe('REST mirror: errors', () => {
       }
     });
 
+    it('405 on a known path with a method it does not serve: an Allow header and the error body in JSON (code BAD_REQUEST)', async () => {
+      const answer = await api.send('DELETE', '/api/v1/threads', undefined, { token });
+      expect(answer.status).to.equal(405);
+      expect(answer.headers['allow']?.split(/,\s*/)).to.include.members(['GET', 'POST']);
+      expect(answer.headers['content-type']).to.match(/^application\/json/);
+      expect(answer.body.error).to.include({ code: 'BAD_REQUEST', retryable: false });
+      expect(world.stub.requests).to.deep.equal([]);
+    });
+
     it('429 RATE_LIMITED, retryable', async () => {
       world.stub.fail('createThread', { status: 429 });
       expectRestError(await api.post('/api/v1/threads', { memberIds: ['bob'], message: text('hi') }, { token }), 'RATE_LIMITED');
