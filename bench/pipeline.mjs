@@ -12,10 +12,12 @@
 // one), where the end-to-end run's moves by ±10 µs (docs/benchmarks.md,
 // finding 14).
 //
-//   node bench/pipeline.mjs [--rounds N] [--messages M] [--pairs P] [--baseline DIR] [--cpu-prof DIR]
+//   node bench/pipeline.mjs [--rounds N] [--messages M] [--pairs P] [--baseline DIR] [--cpu-prof DIR] [--node-args '...']
 //
 // --cpu-prof DIR writes each server process's CPU profile there (node --cpu-prof;
 // summarize one with bench/profile-summary.mjs).
+//
+// --node-args '--flag ...' adds Node flags to every server process (after ECB's), for experiments.
 //
 // --baseline DIR adds C0: ECB built in another checkout (DIR/dist), run the
 // same way, so that a change to ECB is measured against the build before it

@@ -128,14 +128,21 @@ const text = (env: Env, name: string): string | undefined => {
   return value === undefined || value === '' ? undefined : value;
 };
 
-/** Decodes one variable with its codec; a bad value stops start-up with one line naming it. */
-const decoded = <A>(env: Env, name: string, codec: t.Type<A, string, unknown>): A | undefined => {
+/**
+ * Decodes one variable with its codec; a bad value stops start-up with one
+ * line naming it, the value quoted as `shown` gives it (a URL's credentials
+ * are not repeated: the line goes to a terminal or a log).
+ */
+const decoded = <A>(env: Env, name: string, codec: t.Type<A, string, unknown>, shown: (raw: string) => string = (raw) => raw): A | undefined => {
   const raw = text(env, name);
   if (raw === undefined) return undefined;
   const result = codec.decode(raw);
-  if (E.isLeft(result)) throw new ConfigError(name, `must be ${codec.name}, got "${raw}"`);
+  if (E.isLeft(result)) throw new ConfigError(name, `must be ${codec.name}, got "${shown(raw)}"`);
   return result.right;
 };
+
+/** A URL as an error may quote it: whatever precedes the last `@` of its authority (user and password) masked. */
+export const withoutCredentials = (raw: string): string => raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
 
 const integer = (env: Env, name: string, fallback: number, min: number, max: number): number =>
   decoded(env, name, WholeNumber(min, max)) ?? fallback;
@@ -143,7 +150,7 @@ const integer = (env: Env, name: string, fallback: number, min: number, max: num
 const boolean = (env: Env, name: string, fallback: boolean): boolean => decoded(env, name, Flag) ?? fallback;
 
 const url = (env: Env, name: string, protocols: readonly string[]): string | undefined =>
-  decoded(env, name, UrlWith(protocols));
+  decoded(env, name, UrlWith(protocols), withoutCredentials);
 
 const PEM_PUBLIC_KEY = /-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----/;
 

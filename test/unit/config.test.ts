@@ -112,6 +112,21 @@ describe('loadConfig (ECB-SPEC §7)', () => {
     });
   }
 
+  it("quotes a bad URL without its credentials: the user and password of a refused ECB_REDIS_URL or ECB_BACKEND_URL are not repeated", () => {
+    for (const [variable, value, shown] of [
+      ['ECB_REDIS_URL', 'http://ecb:s3cr@t@redis.internal:6379', 'http://***@redis.internal:6379'],
+      ['ECB_REDIS_URL', 'redis://:hunter2@redis.internal:port', 'redis://***@redis.internal:port'],
+      ['ECB_BACKEND_URL', 'ftp://svc:pa55@backend/ecb', 'ftp://***@backend/ecb'],
+    ] as const) {
+      const error = failure({ ...minimal(), [variable]: value });
+      expect(error.variable).to.equal(variable);
+      expect(error.message).to.contain(`got "${shown}"`);
+      for (const secret of ['s3cr', 'hunter2', 'pa55']) expect(error.message).not.to.contain(secret);
+    }
+    // a value with no credentials is quoted as it is
+    expect(failure({ ...minimal(), ECB_REDIS_URL: 'http://127.0.0.1:6379' }).message).to.contain('got "http://127.0.0.1:6379"');
+  });
+
   describe('a public key that cannot verify RS256 stops start-up', () => {
     const spki = (key: KeyObject): string => key.export({ type: 'spki', format: 'pem' }).toString();
     let dir: string;

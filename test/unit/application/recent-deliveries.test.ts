@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { RecentDeliveries } from '../../../src/application/recent-deliveries.js';
 
 describe('RecentDeliveries', () => {
@@ -21,5 +22,26 @@ describe('RecentDeliveries', () => {
     expect(recent.firstTime('t', 'm4')).to.equal(false);
     expect(recent.firstTime('t', 'm3')).to.equal(false);
     expect(recent.firstTime('t', 'm1')).to.equal(true); // forgotten, so seen anew
+  });
+
+  it('answers as a first-recorded-first-forgotten list of (thread, message) pairs would, at any capacity', () => {
+    // small pools of ids, so that repeats, the same message id in two threads, and ids that
+    // concatenate alike ('a' + 'bc', 'ab' + 'c') all come up
+    const id = fc.constantFrom('a', 'b', 'ab', 'c', 'bc', '');
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.array(fc.tuple(id, id), { maxLength: 80 }), (capacity, sends) => {
+        const recent = new RecentDeliveries(capacity);
+        const model: Array<readonly [string, string]> = [];
+        for (const [threadId, messageId] of sends) {
+          const known = model.some(([t, m]) => t === threadId && m === messageId);
+          expect(recent.firstTime(threadId, messageId), `${threadId}/${messageId} after ${JSON.stringify(model)}`).to.equal(!known);
+          if (!known) {
+            model.push([threadId, messageId]);
+            if (model.length > capacity) model.shift();
+          }
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
