@@ -152,7 +152,9 @@ const boolean = (env: Env, name: string, fallback: boolean): boolean => decoded(
 const url = (env: Env, name: string, protocols: readonly string[]): string | undefined =>
   decoded(env, name, UrlWith(protocols), withoutCredentials);
 
-const PEM_PUBLIC_KEY = /-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----/;
+// SPKI, or PKCS#1 (what .NET's RSA.ExportRSAPublicKeyPem and `openssl rsa -RSAPublicKey_out` write): both are
+// read by Node and given to the verifier as SPKI
+const PEM_PUBLIC_KEY = /-----BEGIN (RSA )?PUBLIC KEY-----[\s\S]+-----END \1PUBLIC KEY-----/;
 
 const keySource = (env: Env): KeySource => {
   const file = text(env, 'ECB_PUBLIC_KEY_FILE');
@@ -180,7 +182,7 @@ const keySource = (env: Env): KeySource => {
   }
   const name = file !== undefined ? 'ECB_PUBLIC_KEY_FILE' : 'ECB_PUBLIC_KEY';
   if (!PEM_PUBLIC_KEY.test(pem)) {
-    throw new ConfigError(name, 'must be an SPKI PEM public key ("-----BEGIN PUBLIC KEY-----")');
+    throw new ConfigError(name, 'must be a PEM public key ("-----BEGIN PUBLIC KEY-----", or PKCS#1 "-----BEGIN RSA PUBLIC KEY-----")');
   }
   return { kind: 'pem', pem: rs256PublicKey(name, pem) };
 };

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,6 +125,17 @@ describe('loadConfig (ECB-SPEC §7)', () => {
     }
     // a value with no credentials is quoted as it is
     expect(failure({ ...minimal(), ECB_REDIS_URL: 'http://127.0.0.1:6379' }).message).to.contain('got "http://127.0.0.1:6379"');
+  });
+
+  it('accepts a PKCS#1 public key ("BEGIN RSA PUBLIC KEY", as .NET exports it) and hands it on as SPKI', () => {
+    const key = createPublicKey(pem);
+    const pkcs1 = key.export({ type: 'pkcs1', format: 'pem' }).toString();
+    expect(pkcs1).to.contain('-----BEGIN RSA PUBLIC KEY-----');
+    const config = loadConfig({ ...minimal(), ECB_PUBLIC_KEY: pkcs1.replace(/\n/g, '\\n') });
+    expect(config.keys).to.deep.equal({ kind: 'pem', pem: key.export({ type: 'spki', format: 'pem' }).toString() });
+    // a PKCS#1 private key is still no public key
+    const privatePkcs1 = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+    expect(failure({ ...minimal(), ECB_PUBLIC_KEY: privatePkcs1 }).message).to.contain('must be a PEM public key');
   });
 
   describe('a public key that cannot verify RS256 stops start-up', () => {

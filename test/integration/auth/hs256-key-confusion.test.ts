@@ -43,6 +43,7 @@ describe('JoseTokenVerifier: key confusion and header tricks', () => {
     publicKeyForms = [
       { name: 'PEM text', bytes: keys.publicPem },
       { name: 'PEM text without its final newline', bytes: keys.publicPem.trimEnd() },
+      { name: 'PKCS#1 PEM text (ECB_PUBLIC_KEY accepts it too)', bytes: spki.export({ type: 'pkcs1', format: 'pem' }) },
       { name: 'SPKI DER bytes', bytes: spki.export({ type: 'spki', format: 'der' }) },
       { name: 'PKCS#1 DER bytes', bytes: spki.export({ type: 'pkcs1', format: 'der' }) },
       { name: 'JWK JSON bytes', bytes: JSON.stringify(jwk) },
