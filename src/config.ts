@@ -142,7 +142,7 @@ const decoded = <A>(env: Env, name: string, codec: t.Type<A, string, unknown>, s
 };
 
 /** A URL as an error may quote it: whatever precedes the last `@` of its authority (user and password) masked. */
-export const withoutCredentials = (raw: string): string => raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
+const withoutCredentials = (raw: string): string => raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
 
 const integer = (env: Env, name: string, fallback: number, min: number, max: number): number =>
   decoded(env, name, WholeNumber(min, max)) ?? fallback;
