@@ -50,6 +50,26 @@ const eventually = async <T>(read: () => T | undefined, ms = 8_000): Promise<T> 
   }
 };
 
+/** What `ecb start` needs to serve in front of `stub`, on a free local port. */
+const startSettings = async (stub: StubBackend): Promise<Record<string, string>> => ({
+  ECB_BACKEND_URL: stub.url,
+  ECB_PUBLIC_KEY: (await testKeys()).publicPem.replace(/\n/g, '\\n'),
+  ECB_PORT: '0',
+  ECB_HOST: '127.0.0.1',
+});
+
+/** `ecb start` until it logs that it listens, then SIGTERM; the run once it has exited (all its output read). */
+const startThenStop = async (env: Record<string, string>, asExecutable = false, nodeArgs: string[] = []): Promise<Run> => {
+  const run = ecb(['start'], env, asExecutable, nodeArgs);
+  try {
+    await eventually(() => (run.stdout.includes('ECB listening') ? true : undefined));
+  } finally {
+    run.child.kill('SIGTERM');
+    await run.exited;
+  }
+  return run;
+};
+
 describe('the ecb command line', function () {
   this.timeout(20_000);
   let dir: string;
@@ -141,12 +161,7 @@ describe('the ecb command line', function () {
     after(() => stub.close());
 
     it('serves, and on SIGTERM finishes what is in flight and exits 0', async () => {
-      const run = ecb(['start'], {
-        ECB_BACKEND_URL: stub.url,
-        ECB_PUBLIC_KEY: (await testKeys()).publicPem.replace(/\n/g, '\\n'),
-        ECB_PORT: '0',
-        ECB_HOST: '127.0.0.1',
-      });
+      const run = ecb(['start'], await startSettings(stub));
       const url = await eventually(() => /"url":"(http:[^"]+)"/.exec(run.stdout)?.[1]);
       expect((await fetch(`${url}/readyz`)).status).to.equal(200);
 
@@ -182,20 +197,7 @@ describe('the ecb command line', function () {
     });
 
     const loadedBy = async (extraEnv: Record<string, string>): Promise<string[]> => {
-      const env = {
-        ECB_BACKEND_URL: stub.url,
-        ECB_PUBLIC_KEY: (await testKeys()).publicPem.replace(/\n/g, '\\n'),
-        ECB_PORT: '0',
-        ECB_HOST: '127.0.0.1',
-        ...extraEnv,
-      };
-      const run = ecb(['start'], env, false, ['--require', join(dir, 'report-loaded.cjs')]);
-      try {
-        await eventually(() => (run.stdout.includes('ECB listening') ? true : undefined));
-      } finally {
-        run.child.kill('SIGTERM');
-        await run.exited;
-      }
+      const run = await startThenStop({ ...(await startSettings(stub)), ...extraEnv }, false, ['--require', join(dir, 'report-loaded.cjs')]);
       const line = run.stderr.split('\n').find((l) => l.startsWith('LOADED '));
       expect(line, `the preload's report in stderr: ${run.stderr}`).to.be.a('string');
       return JSON.parse(line!.slice('LOADED '.length)) as string[];
@@ -217,27 +219,10 @@ describe('the ecb command line', function () {
     });
     after(() => stub.close());
 
-    const startAndRead = async (asExecutable: boolean): Promise<string> => {
-      const run = ecb(
-        ['start'],
-        {
-          ECB_BACKEND_URL: stub.url,
-          ECB_PUBLIC_KEY: (await testKeys()).publicPem.replace(/\n/g, '\\n'),
-          ECB_PORT: '0',
-          ECB_HOST: '127.0.0.1',
-        },
-        asExecutable,
-      );
-      try {
-        await eventually(() => (run.stdout.includes('ECB listening') ? true : undefined));
-      } finally {
-        run.child.kill('SIGTERM');
-        await run.exited;
-      }
-      // read once it has exited: the advice follows 'ECB listening', and a loaded machine may
-      // deliver the two lines apart
-      return run.stdout;
-    };
+    // read once it has exited: the advice follows 'ECB listening', and a loaded machine may
+    // deliver the two lines apart
+    const startAndRead = async (asExecutable: boolean): Promise<string> =>
+      (await startThenStop(await startSettings(stub), asExecutable)).stdout;
 
     it('the executable starts Node with the flags, so ECB gives no advice', async () => {
       const stdout = await startAndRead(true);
