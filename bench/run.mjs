@@ -35,12 +35,13 @@ const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 const out = option('--out') ?? join(resultsDir, quick ? 'quick.json' : 'latest.json');
 
 const P = quick
-  ? { rounds: 1, chatRounds: 1, slices: 1, warmupMs: 500, measureMs: 2000, pairs: 250, members: 500, idle: 1000, storm: 200, delays: [20] }
-  : { rounds: 3, chatRounds: 5, slices: 3, warmupMs: 1000, measureMs: 6000, pairs: 250, members: 1000, idle: 5000, storm: 1000, delays: [5, 20, 50] };
-// The 1:1 group runs more rounds: its three targets (saturated throughput, CPU at 2,000/s, p99 at
-// 500/s) are ratios of figures that each vary by ±10 % from window to window on a shared machine,
-// and the median of 5 rounds is steadier than that of 3 (docs/benchmarks.md, finding 14).
-if (option('--rounds') !== undefined) P.rounds = P.chatRounds = Number(option('--rounds'));
+  ? { rounds: 1, targetRounds: 1, slices: 1, warmupMs: 500, measureMs: 2000, pairs: 250, members: 500, idle: 1000, storm: 200, delays: [20] }
+  : { rounds: 3, targetRounds: 5, slices: 3, warmupMs: 1000, measureMs: 6000, pairs: 250, members: 1000, idle: 5000, storm: 1000, delays: [5, 20, 50] };
+// The 1:1 and fan-out groups run more rounds: their targets (saturated throughput, CPU at 2,000/s,
+// p99 at 500/s; CPU per delivery at 10/s) are ratios of figures that each vary by ±10 % from window
+// to window on a shared machine, and the median of 5 rounds is steadier than that of 3
+// (docs/benchmarks.md, findings 14 and 20).
+if (option('--rounds') !== undefined) P.rounds = P.targetRounds = Number(option('--rounds'));
 // The chat, fan-out and backend groups keep one load-generator session per server open and take
 // turns, phase by phase, in slices: each phase's window is cut into `slices` windows of
 // measureMs / slices (the fan-out's is not: see its group), and the servers run theirs one after
@@ -56,7 +57,7 @@ const GROUPS = [
   { group: 'idle', connections: P.idle, settleMs: quick ? 1500 : 3000 },
   {
     group: 'chat',
-    rounds: P.chatRounds,
+    rounds: P.targetRounds,
     pairs: P.pairs,
     phases: [
       { name: '1:1 saturated', mode: 'saturated', window: 1, ...timing },
@@ -69,6 +70,7 @@ const GROUPS = [
     // one piece per phase and server: the 1,000-member thread's conflated `thread` event goes out about
     // every 3 s, two of them in a 6-s window after a 1-s warm-up; 2-s slices would catch 0 to 3
     slices: 1,
+    rounds: P.targetRounds,
     phases: [
       { name: 'fan-out 10/s', mode: 'rate', rate: 10, senderCount: 4, ...timing },
       { name: 'fan-out saturated', mode: 'saturated', window: 1, senderCount: 2, ...timing },
@@ -155,11 +157,11 @@ const main = async () => {
 
   const runs = [];
   const plan = [];
-  for (let round = 0; round < Math.max(P.rounds, P.chatRounds); round += 1) {
+  for (let round = 0; round < Math.max(P.rounds, P.targetRounds); round += 1) {
     for (const g of GROUPS) {
       if (round >= (g.rounds ?? P.rounds)) continue;
-      // rotate the order each round so no server always runs first or last; from round 4 on (the 1:1
-      // group's rounds 4 and 5), the rotations of the reversed order, so that no server always follows
+      // rotate the order each round so no server always runs first or last; from round 4 on (the 1:1 and
+      // fan-out groups' rounds 4 and 5), the rotations of the reversed order, so that no server always follows
       // the same one (in a rotation of A B C, C's slices always come right after B's) and no order
       // comes twice in 5 rounds (docs/benchmarks.md, finding 15)
       const rotated = serverNames.map((_, i) => serverNames[(i + round) % serverNames.length]);

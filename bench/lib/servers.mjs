@@ -2,7 +2,7 @@
 // the load generator and the backend stub to CPU 1 (the machine has 2 cores),
 // so the server under test has one core of its own and is measured alone.
 import { execFileSync, fork, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -63,18 +63,34 @@ const track = (child, name) => {
   return { pid: child.pid, state, stop };
 };
 
+/**
+ * BENCH_SERVER_STDOUT=PREFIX: every server's standard output (ECB's JSON
+ * logs, and what Node flags such as `--node-args '--trace-opt'` print) goes
+ * to PREFIX.<pid>. True when it does.
+ */
+const keepStdout = (child) => {
+  const prefix = process.env.BENCH_SERVER_STDOUT;
+  if (!prefix) return false;
+  child.stdout.pipe(createWriteStream(`${prefix}.${child.pid}`));
+  return true;
+};
+
 /** A or B: the relay servers of this folder. */
 export const startRelay = (mode, stubUrl, keyFile, nodeArgs = []) =>
   new Promise((resolve, reject) => {
     const child = spawn('taskset', ['-c', SERVER_CPU, process.execPath, ...nodeArgs, here('relay-server.mjs'), mode, stubUrl, keyFile], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    keepStdout(child);
     let out = '';
-    child.stdout.on('data', (chunk) => {
+    const onData = (chunk) => {
       out += chunk;
       const match = /listening (\d+)/.exec(out);
-      if (match) resolve({ name: mode, url: `http://127.0.0.1:${match[1]}`, ...track(child, mode) });
-    });
+      if (!match) return;
+      child.stdout.off('data', onData);
+      resolve({ name: mode, url: `http://127.0.0.1:${match[1]}`, ...track(child, mode) });
+    };
+    child.stdout.on('data', onData);
     child.once('exit', (code) => reject(new Error(`server ${mode} exited (${code})`)));
   });
 
@@ -112,7 +128,8 @@ export const startEcb = async (name, stubUrl, keyFile, extraEnv = {}, nodeArgs =
     },
   });
   let errors = '';
-  child.stdout.resume(); // JSON logs: drained, not shown
+  // JSON logs: drained, not shown (kept with BENCH_SERVER_STDOUT)
+  if (!keepStdout(child)) child.stdout.resume();
   child.stderr.on('data', (chunk) => (errors += chunk));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
