@@ -1,9 +1,16 @@
-// Summarizes a .cpuprofile (from `node bench/run.mjs --profile`): self time
-// by function and by package, so a finding can be written down.
-//   node bench/profile-summary.mjs bench/results/profiles/<file>.cpuprofile [top]
+// Summarizes a .cpuprofile (from `node bench/run.mjs --profile` or
+// `node bench/pipeline.mjs --cpu-prof DIR`): self time by function and by
+// package, and with --per N the inclusive time of ECB's own functions (each
+// sample counted once per function on its stack) in µs per one of N
+// operations (e.g. the messages the profiled process served), so a finding
+// can be written down.
+//   node bench/profile-summary.mjs <file>.cpuprofile [top] [--per N]
 import { readFileSync } from 'node:fs';
 
-const [file, top = '25'] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const perIndex = args.indexOf('--per');
+const per = perIndex === -1 ? undefined : Number(args.splice(perIndex, 2)[1]);
+const [file, top = '25'] = args;
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const self = new Map();
@@ -33,3 +40,24 @@ const show = (title, map, n) => {
 console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled`);
 show('self time by package/area', pkg, 20);
 show('self time by function', fn, Number(top));
+
+if (per !== undefined) {
+  // inclusive time: every sample adds its delta to each distinct function on its stack
+  const parent = new Map();
+  for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
+  const keyOf = (id) => {
+    const { callFrame: c } = byId.get(id);
+    const file = c.url.includes('/dist/src/') ? `ecb:${c.url.split('/dist/src/')[1]}` : where(c.url);
+    return `${c.functionName || '(anonymous)'}  ${file}:${c.lineNumber + 1}`;
+  };
+  const inclusive = new Map();
+  for (const [id, us] of self) {
+    const seen = new Set();
+    for (let at = id; at !== undefined; at = parent.get(at)) seen.add(keyOf(at));
+    for (const key of seen) inclusive.set(key, (inclusive.get(key) ?? 0) + us);
+  }
+  console.log(`\ninclusive time of ECB's functions (or B's, bench/lib/lean-relay.mjs), µs per operation (${per} operations; ${(total / per).toFixed(2)} µs per operation in all)`);
+  for (const [k, us] of [...inclusive].filter(([k]) => k.includes(' ecb:') || k.includes('lean-relay')).sort((a, b) => b[1] - a[1]).slice(0, Number(top))) {
+    console.log(`${(us / per).toFixed(2).padStart(7)}  ${k}`);
+  }
+}
