@@ -6,6 +6,7 @@
 // Options: --servers A,B,C   --groups chat,fanout   --phases saturated,2000   --profile (every server runs with --cpu-prof) --profile-interval µs
 //   --node-args '--trace-gc ...' (extra Node flags for every server)   --node-defaults (all servers on Node's defaults instead)
 //   --ecb-env K=V,...  (extra settings for C)   --rounds N   --slices N (per phase and server; see below)   --out FILE
+//   --no-warmup (the full run's measured rounds follow one unmeasured warm-up round: see WARMUP_MS)
 // Exits 1 only when a message was lost or duplicated, an ack failed with a
 // non-retryable error (retryable ones are load shed, reported apart), or a
 // process crashed; never on a slow figure (shared machines are noisy).
@@ -51,6 +52,14 @@ if (option('--rounds') !== undefined) P.rounds = P.targetRounds = Number(option(
 // spell the others missed (docs/benchmarks.md, finding 15).
 if (option('--slices') !== undefined) P.slices = Number(option('--slices'));
 const SLICE_WARMUP_MS = 500; // a slice after the phase's first on that server: the server is warm
+// Before its measured rounds, the full run gives every server one unmeasured warm-up round of the
+// 1:1, fan-out and backend groups, each phase for 1 s + WARMUP_MS (JMH's warm-up iterations): a server
+// is measured warm, its code optimized and its heap grown. ECB has the most code to optimize: in its
+// first fan-out round it was still compiling (docs/benchmarks.md, findings 20 and 21), and its first
+// round was often its worst. What a warm-up round delivers is checked as any round's; its figures are
+// not kept. --no-warmup skips it; --quick has none.
+const WARMUP_MS = 2000;
+const warmupRound = !quick && !args.includes('--no-warmup');
 const timing = { warmupMs: P.warmupMs, measureMs: P.measureMs };
 
 const GROUPS = [
@@ -172,13 +181,30 @@ const main = async () => {
       else for (const name of names) plan.push({ round, g, name });
     }
   }
+  if (warmupRound) {
+    const warmups = GROUPS.filter((g) => g.phases !== undefined && (onlyGroups === undefined || onlyGroups.includes(g.label ?? g.group)))
+      .map((g) => ({
+        round: -1,
+        warmup: true,
+        g: { ...g, slices: 1, phases: g.phases.map((p) => ({ ...p, measureMs: WARMUP_MS })) },
+        interleaved: serverNames.filter((name) => !(g.needsBackend && name === 'A')),
+      }));
+    plan.unshift(...warmups);
+  }
   let failed = false;
+  const warmupChecks = [];
   for (const [i, entry] of plan.entries()) {
     const { round, g, name } = entry;
     if (entry.interleaved !== undefined) {
-      const title = `[${String(i + 1).padStart(2)}/${plan.length} ${clock()}] round ${round + 1} ${g.label ?? g.group}`;
+      const title = `[${String(i + 1).padStart(2)}/${plan.length} ${clock()}] ${entry.warmup ? 'warm-up round' : `round ${round + 1}`} ${g.label ?? g.group}`;
       const results = await runInterleaved(entry, title, servers, stub, fixtureFile);
-      for (const run of results) {
+      if (entry.warmup) {
+        // not measured: only what it delivered is checked
+        const problems = results.flatMap((run) => checkRun(run).map((problem) => `warm-up: ${problem}`));
+        warmupChecks.push(...problems);
+        done(`${title}: ${problems.length === 0 ? 'done (not measured)' : `FAILED ${problems[0]}`}`);
+      }
+      for (const run of entry.warmup ? [] : results) {
         runs.push(run);
         if (run.error !== undefined) failed = true;
         done(`${title} on ${run.server}: ${run.error === undefined ? summaryLine(run.result) : `FAILED ${run.error.split('\n')[0]}`}`);
@@ -230,7 +256,7 @@ const main = async () => {
   stub.stop();
 
   const scenarios = aggregate(runs);
-  const checks = runs.flatMap((r) => checkRun(r));
+  const checks = [...warmupChecks, ...runs.flatMap((r) => checkRun(r))];
   if (checks.length > 0) failed = true;
   const machine = { cpus: cpus().length, model: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
   const summary = {
@@ -238,6 +264,7 @@ const main = async () => {
     mode: quick ? 'quick' : 'full',
     machine,
     parameters: P,
+    warmup: warmupRound ? `one unmeasured round of the 1:1, fan-out and backend groups, each phase 1 s + ${WARMUP_MS} ms` : 'none',
     nodeFlags: runtimeFlags,
     scenarios,
     targets: withRounds(evaluate(scenarios), runs),
