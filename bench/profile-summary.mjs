@@ -23,11 +23,17 @@ const where = (url) => {
   if (url.includes('/dist/src/')) return 'ecb:' + url.split('/dist/src/')[1].split('/').slice(0, 2).join('/');
   return url === '' ? '(native/gc/idle)' : url.startsWith('node:') ? 'node-core' : url;
 };
+/** A function as the views name it: ECB's by its file under dist/src, the others by package or area. */
+const keyOf = (id) => {
+  const { callFrame: c } = byId.get(id);
+  const file = c.url.includes('/dist/src/') ? `ecb:${c.url.split('/dist/src/')[1]}` : where(c.url);
+  return `${c.functionName || '(anonymous)'}  ${file}:${c.lineNumber + 1}`;
+};
 const fn = new Map();
 const pkg = new Map();
 for (const [id, us] of self) {
   const { callFrame: c } = byId.get(id);
-  const key = `${c.functionName || '(anonymous)'}  ${where(c.url)}:${c.lineNumber + 1}`;
+  const key = keyOf(id);
   fn.set(key, (fn.get(key) ?? 0) + us);
   pkg.set(where(c.url), (pkg.get(where(c.url)) ?? 0) + us);
 }
@@ -45,11 +51,6 @@ if (per !== undefined) {
   // inclusive time: every sample adds its delta to each distinct function on its stack
   const parent = new Map();
   for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
-  const keyOf = (id) => {
-    const { callFrame: c } = byId.get(id);
-    const file = c.url.includes('/dist/src/') ? `ecb:${c.url.split('/dist/src/')[1]}` : where(c.url);
-    return `${c.functionName || '(anonymous)'}  ${file}:${c.lineNumber + 1}`;
-  };
   const inclusive = new Map();
   for (const [id, us] of self) {
     const seen = new Set();

@@ -175,19 +175,19 @@ const main = async () => {
       // comes twice in 5 rounds (docs/benchmarks.md, finding 15)
       const rotated = serverNames.map((_, i) => serverNames[(i + round) % serverNames.length]);
       const order = Math.floor(round / serverNames.length) % 2 === 1 ? rotated.reverse() : rotated;
-      if (onlyGroups !== undefined && !onlyGroups.includes(g.label ?? g.group)) continue;
-      const names = order.filter((name) => !(g.needsBackend && name === 'A'));
+      if (!selectedGroup(g)) continue;
+      const names = serversFor(g, order);
       if (g.phases !== undefined) plan.push({ round, g, interleaved: names });
       else for (const name of names) plan.push({ round, g, name });
     }
   }
   if (warmupRound) {
-    const warmups = GROUPS.filter((g) => g.phases !== undefined && (onlyGroups === undefined || onlyGroups.includes(g.label ?? g.group)))
+    const warmups = GROUPS.filter((g) => g.phases !== undefined && selectedGroup(g))
       .map((g) => ({
         round: -1,
         warmup: true,
         g: { ...g, slices: 1, phases: g.phases.map((p) => ({ ...p, measureMs: WARMUP_MS })) },
-        interleaved: serverNames.filter((name) => !(g.needsBackend && name === 'A')),
+        interleaved: serversFor(g, serverNames),
       }));
     plan.unshift(...warmups);
   }
@@ -283,6 +283,12 @@ const main = async () => {
   if (checks.length > 0) log(`CHECK FAILED:\n  ${checks.join('\n  ')}`);
   process.exitCode = failed ? 1 : 0;
 };
+
+/** Whether --groups selects the group (every group without it). */
+const selectedGroup = (g) => onlyGroups === undefined || onlyGroups.includes(g.label ?? g.group);
+
+/** The servers a group runs on, in `names`' order: a group that needs the backend has no A. */
+const serversFor = (g, names) => names.filter((name) => !(g.needsBackend && name === 'A'));
 
 const selectedPhases = (g) => g.phases?.filter((p) => onlyPhases === undefined || onlyPhases.some((part) => p.name.includes(part)));
 
