@@ -13,11 +13,21 @@
 // finding 14).
 //
 //   node bench/pipeline.mjs [--rounds N] [--messages M] [--pairs P] [--baseline DIR] [--cpu-prof DIR] [--node-args '...']
+//                           [--pollute KB] [--syscalls N]
 //
 // --cpu-prof DIR writes each server process's CPU profile there (node --cpu-prof;
 // summarize one with bench/profile-summary.mjs).
 //
 // --node-args '--flag ...' adds Node flags to every server process (after ECB's), for experiments.
+//
+// --pollute KB and --syscalls N put something between the turns of the loop, as the
+// kernel's network stack and the other sockets are between messages end to end: every
+// turn (two per message round trip: the answers, then the next sends) first writes one
+// byte in each 64-byte line of a KB-sized buffer (evicting that much of the caches),
+// and makes N one-byte writes to /dev/null (kernel entries: on a kernel with page-table
+// isolation and no PCID, each flushes the TLB). Use --pairs 1 so that every message
+// pays it alone: C − B then measures how much more of ECB's code and data must come
+// back from memory per message (docs/benchmarks.md, finding 22).
 //
 // --baseline DIR adds C0: ECB built in another checkout (DIR/dist), run the
 // same way, so that a change to ECB is measured against the build before it
@@ -51,6 +61,8 @@ const MESSAGES = option('--messages', 40_000);
 const PAIRS = option('--pairs', 250);
 const role = process.env.PIPELINE_ROLE;
 const profileDir = args.includes('--cpu-prof') ? args[args.indexOf('--cpu-prof') + 1] : undefined;
+const POLLUTE_KB = option('--pollute', 0);
+const SYSCALLS = option('--syscalls', 0);
 const extraNodeArgs = (args.includes('--node-args') ? args[args.indexOf('--node-args') + 1] : '').split(' ').filter(Boolean);
 
 if (role === undefined) {
@@ -107,7 +119,7 @@ if (role === undefined) {
     console.log(`C − C0 ${(median(results.C) - median(results.C0)).toFixed(2)} µs/msg (by round: ${byRound.map((d) => d.toFixed(2)).join(', ')})`);
   }
 } else {
-  const { readFileSync } = await import('node:fs');
+  const { openSync, readFileSync, writeSync } = await import('node:fs');
   const { keyFile, pairs } = JSON.parse(readFileSync(process.env.PIPELINE_FIXTURE, 'utf8'));
   // the undici (and Socket.IO) of the server measured: C0's checkout has its own node_modules
   const root = role === 'B' ? fileURLToPath(new URL('..', import.meta.url)) : join(process.env.PIPELINE_ECB, '..');
@@ -120,7 +132,19 @@ if (role === undefined) {
   const answerTo = (body) => Buffer.from(answers.addThreadMessage(JSON.parse(body)));
   const controller = { abort() {}, pause() {}, resume() {}, aborted: false, paused: false, reason: null };
   let pending = [];
+  // --pollute KB, --syscalls N: what runs between turns (see the header); the same in B and C
+  const junk = new Uint8Array(POLLUTE_KB * 1024);
+  const devNull = SYSCALLS > 0 ? openSync('/dev/null', 'w') : undefined;
+  const oneByte = Buffer.alloc(1);
+  const betweenTurns =
+    POLLUTE_KB === 0 && SYSCALLS === 0
+      ? () => undefined
+      : () => {
+          for (let i = 0; i < junk.length; i += 64) junk[i]++;
+          for (let i = 0; i < SYSCALLS; i++) writeSync(devNull, oneByte);
+        };
   const answerAll = () => {
+    betweenTurns();
     const due = pending;
     pending = [];
     for (const [handler, chunk] of due) {
@@ -183,6 +207,7 @@ if (role === undefined) {
   let waiter;
   let ready = [];
   const sendReady = () => {
+    betweenTurns();
     const due = ready;
     ready = [];
     for (const sender of due) send(sender);
