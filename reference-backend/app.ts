@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { bodyParser } from '@koa/bodyparser';
 import Koa from 'koa';
 import { ChatOperations } from './chat-operations.js';
-import { jsonErrors, requireApiKey } from './http-edge.js';
+import { jsonErrors, requireApiKey, unreadable } from './http-edge.js';
 import { InMemoryStore } from './memory-store.js';
 import { referenceRoutes } from './routes.js';
 import { seedContents } from './seed.js';
@@ -73,7 +73,17 @@ export const createReferenceBackend = (options: ReferenceBackendOptions): Refere
 
   app.use(jsonErrors());
   app.use(requireApiKey(options.apiKey));
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: REQUEST_BODY_LIMIT }));
+  // A body that does not decompress as its Content-Encoding says fails in zlib, with no HTTP
+  // status; it is the client's bad input (400), like malformed JSON, not an error of ours (500).
+  app.use(
+    bodyParser({
+      enableTypes: ['json'],
+      jsonLimit: REQUEST_BODY_LIMIT,
+      onError: (error) => {
+        throw unreadable(error);
+      },
+    }),
+  );
   app.use(routes.routes());
   return { app, store, tokens };
 };

@@ -31,7 +31,7 @@ export const jsonErrors = (): Koa.Middleware => async (ctx, next) => {
   } catch (error) {
     const status = (error as { status?: unknown }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      // Thrown by the body parser: malformed JSON, a body too large, an unknown charset.
+      // Thrown by the body parser: malformed JSON, a body too large, an unknown charset or coding, a body that does not decompress.
       send(
         ctx,
         E.left(badRequest(status === 413 ? 'the request body is too large' : 'the request body is not valid JSON')),
@@ -42,6 +42,10 @@ export const jsonErrors = (): Koa.Middleware => async (ctx, next) => {
     }
   }
 };
+
+/** What the body parser throws, as `jsonErrors` answers it: without an HTTP status (zlib's errors), a 400. */
+export const unreadable = (error: unknown): unknown =>
+  typeof (error as { status?: unknown } | null)?.status === 'number' ? error : Object.assign(new Error('unreadable request body', { cause: error }), { status: 400 });
 
 /** When the backend has an API key, every request must carry it in `X-ECB-Key`. */
 export const requireApiKey =

@@ -104,8 +104,8 @@ export interface HttpRequestOptions {
   readonly headers?: Record<string, string>;
   /** Sent as JSON with Content-Type application/json. */
   readonly json?: unknown;
-  /** Sent verbatim (malformed JSON, oversized bodies); Content-Type application/json unless given. */
-  readonly rawBody?: string;
+  /** Sent verbatim (malformed JSON, oversized or compressed bodies); Content-Type application/json unless given. */
+  readonly rawBody?: string | Buffer;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { OriginPolicy } from '../origin-policy.js';
 import type { KoaClientApi } from './koa-client-api.js';
 import { clientBundleRouter } from './koa-client-bundle.js';
 import { openApiRouter } from './koa-openapi.js';
-import { errorBoundary, sendError } from './koa-errors.js';
+import { errorBoundary, sendError, unreadableBody } from './koa-errors.js';
 import type { KoaOperationsApi } from './koa-operations-api.js';
 import type { KoaServerApi } from './koa-server-api.js';
 import { forbidden } from '../../domain/errors.js';
@@ -37,6 +37,9 @@ export const createKoaApp = (parts: KoaAppParts): Koa => {
       enableTypes: ['json'],
       jsonLimit: parts.config.maxRequestBytes,
       encoding: 'utf-8',
+      onError: (thrown) => {
+        throw unreadableBody(thrown);
+      },
     }),
   );
   const routers = [parts.operationsApi.router(), clientBundleRouter(), openApiRouter(), parts.clientApi.router(), parts.serverApi.router()];

@@ -10,10 +10,38 @@ export const sendError = (ctx: Context, error: EcbError): void => {
   ctx.body = { error: toWireError(error) };
 };
 
+/** A request body the body parser could not read: the client's error, as ECB-SPEC §3 codes it. */
+export class UnreadableBody extends Error {
+  override readonly name = 'UnreadableBody';
+
+  constructor(readonly error: EcbError) {
+    super(error.message);
+  }
+}
+
 /**
- * The outermost middleware: whatever escapes (a body too large, malformed
- * JSON, a bug) becomes a spec error in JSON, never a stack trace; an
- * unmatched route is NOT_FOUND.
+ * What a failure of the body parser (co-body over raw-body and inflation)
+ * means: every way a request body can be unreadable is the client's
+ * BAD_REQUEST (or PAYLOAD_TOO_LARGE), never INTERNAL: JSON that does not
+ * parse, a Content-Encoding ECB does not decode, a body that does not
+ * decompress as its Content-Encoding says (zlib's errors carry no HTTP
+ * status), a body shorter than its Content-Length. Only raw-body's own 5xx
+ * failures, which would be ECB's reading gone wrong, stay errors to log.
+ */
+export const unreadableBody = (thrown: unknown): unknown => {
+  const { status, type } = (thrown ?? {}) as { status?: unknown; type?: unknown };
+  if (typeof status === 'number' && status >= 500) return thrown;
+  if (status === 413) return new UnreadableBody(payloadTooLarge('the request body is too large'));
+  if (status === 415) return new UnreadableBody(badRequest('the request body has a Content-Encoding ECB does not decode (gzip, deflate, br)'));
+  // co-body's JSON errors have a status of 400 and no raw-body type
+  if (status === 400 && type === undefined) return new UnreadableBody(badRequest('the request body is not valid JSON'));
+  return new UnreadableBody(badRequest('the request body could not be read as its headers describe it'));
+};
+
+/**
+ * The outermost middleware: whatever escapes (an unreadable body, a bug)
+ * becomes a spec error in JSON, never a stack trace; an unmatched route is
+ * NOT_FOUND.
  */
 export const errorBoundary =
   (logger: Logger) =>
@@ -26,10 +54,13 @@ export const errorBoundary =
       }
     } catch (thrown) {
       const status = (thrown as { status?: unknown }).status;
-      if (status === 413) {
-        sendError(ctx, payloadTooLarge('the request body is too large'));
+      if (thrown instanceof UnreadableBody) {
+        sendError(ctx, thrown.error);
+      } else if (status === 413) {
+        sendError(ctx, payloadTooLarge('the request is too large'));
       } else if (typeof status === 'number' && status >= 400 && status < 500) {
-        sendError(ctx, badRequest('the request body is not valid JSON'));
+        // an HTTP error some other middleware threw about the request
+        sendError(ctx, badRequest('the request is not valid'));
       } else {
         logger.error({ path: ctx.path, cause: describeCause(thrown) }, 'unexpected error in an HTTP request');
         sendError(ctx, internal('an unexpected error occurred'));

@@ -33,6 +33,14 @@ describe('reference backend: bad input is 400, never 500', () => {
     }
   }
 
+  it('a body that does not decompress as its Content-Encoding says', async () => {
+    for (const coding of ['gzip', 'deflate', 'br']) {
+      const answer = await post(backend.url, 'getThreads', '{"pageStartIndex": 0}', { ...auth, 'content-encoding': coding });
+      expect(answer.status, coding).to.equal(400);
+      expect(answer.body.error.code).to.equal('BAD_REQUEST');
+    }
+  });
+
   const badFields: Array<[string, string, Record<string, unknown>, string]> = [
     ['getThread', 'a numeric threadId', { threadId: 7 }, 'request body: "threadId" must be string'],
     [

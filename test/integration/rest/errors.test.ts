@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { PEER_THREAD_ID } from '../../../reference-backend/seed.js';
 import { startEcbWorld, type EcbWorld } from '../../support/ecb-harness.js';
 import { newKeys, threadToken as signThreadToken, userToken } from '../../support/keys.js';
@@ -40,6 +41,33 @@ describe('REST mirror: errors', () => {
       expectRestError(await api.send('POST', '/api/v1/threads', '{"memberIds": ["bob"], "message": ', { token }), 'BAD_REQUEST');
       expectRestError(await api.send('POST', '/api/v1/user-token', '{accessToken: access-alice}'), 'BAD_REQUEST');
       expect(world.stub.requests).to.deep.equal([]);
+    });
+
+    it('400 BAD_REQUEST in JSON, not 500: a body that does not decompress as its Content-Encoding says, or in a coding ECB does not decode', async () => {
+      const body = JSON.stringify({ memberIds: ['bob'], message: text('hi') });
+      const cases: Array<[string, string | Buffer]> = [
+        ['gzip', body], // not compressed at all
+        ['deflate', body],
+        ['br', body],
+        ['gzip', gzipSync(body).subarray(0, 12)], // cut short
+        ['zstd', body], // a coding ECB does not decode
+      ];
+      for (const [coding, raw] of cases) {
+        const answer = await api.send('POST', '/api/v1/threads', raw, { token, headers: { 'content-encoding': coding } });
+        expectRestError(answer, 'BAD_REQUEST', [token]);
+        expect(answer.body.error.message, coding).to.not.include('JSON');
+      }
+      expect(world.stub.requests).to.deep.equal([]);
+    });
+
+    it('a compressed request body is read (gzip, deflate, br)', async () => {
+      const body = JSON.stringify({ memberIds: ['bob'], message: text('compressed') });
+      for (const [coding, raw] of [['gzip', gzipSync(body)], ['deflate', deflateSync(body)], ['br', brotliCompressSync(body)]] as const) {
+        const answer = await api.send('POST', '/api/v1/threads', raw, { token, headers: { 'content-encoding': coding } });
+        expect(answer.status, answer.text).to.equal(200);
+        expect(answer.body.messages.at(-1).data).to.deep.equal({ messageText: 'compressed' });
+      }
+      expect(world.stub.requests.map((request) => request.operation)).to.deep.equal(['createThread', 'createThread', 'createThread']);
     });
 
     it('401 UNAUTHORIZED: no Authorization, another scheme, an empty or a forged bearer', async () => {
@@ -136,6 +164,14 @@ describe('REST mirror: errors', () => {
     it('413 PAYLOAD_TOO_LARGE in JSON: a request body over the request limit', async () => {
       const body = JSON.stringify({ memberIds: ['bob'], message: text('x'.repeat(4_000)) });
       expectRestError(await api.send('POST', '/api/v1/threads', body, { token }), 'PAYLOAD_TOO_LARGE', [token]);
+      expect(world.stub.requests).to.deep.equal([]);
+    });
+
+    it('413 PAYLOAD_TOO_LARGE in JSON: a compressed body that inflates past the request limit', async () => {
+      const body = JSON.stringify({ memberIds: ['bob'], message: text('x'.repeat(4_000)) });
+      const compressed = gzipSync(body);
+      expect(compressed.length).to.be.below(2_048);
+      expectRestError(await api.send('POST', '/api/v1/threads', compressed, { token, headers: { 'content-encoding': 'gzip' } }), 'PAYLOAD_TOO_LARGE');
       expect(world.stub.requests).to.deep.equal([]);
     });
 

@@ -22,7 +22,7 @@ export const restClient = (baseUrl: string) => ({
     httpRequest<T>(`${baseUrl}${path}`, { headers: headersOf(credentials) }),
   post: <T = any>(path: string, json: unknown, credentials: RestCredentials = {}): Promise<HttpAnswer<T>> =>
     httpRequest<T>(`${baseUrl}${path}`, { method: 'POST', json, headers: headersOf(credentials) }),
-  send: <T = any>(method: string, path: string, rawBody: string | undefined, credentials: RestCredentials = {}): Promise<HttpAnswer<T>> =>
+  send: <T = any>(method: string, path: string, rawBody: string | Buffer | undefined, credentials: RestCredentials = {}): Promise<HttpAnswer<T>> =>
     httpRequest<T>(`${baseUrl}${path}`, { method, ...(rawBody === undefined ? {} : { rawBody }), headers: headersOf(credentials) }),
 });
 
