@@ -1,4 +1,5 @@
 import type { Socket } from 'socket.io-client';
+import { badFlag, badMemberIds, badMessage, badThreadToken } from './arguments.js';
 import { EventHub, type ClientEvents, type ConnectionState, type Unsubscribe } from './client-events.js';
 import { newClientMessageId } from './client-message-id.js';
 import { Connection } from './connection.js';
@@ -47,7 +48,7 @@ export class EcbClient {
     );
     const signal = this.lifetime.signal;
     this.connection = new Connection(url, this.settings, credentials, this.hub, signal, () => void this.recover());
-    this.requester = new Requester(this.connection, this.settings.requestTimeoutMs);
+    this.requester = new Requester(this.connection, this.settings.requestTimeoutMs, this.settings.maxRequestBytes);
     this.threads = new OpenThreads(this.requester, this.hub, this.settings, signal);
     this.outbox = new Outbox(this.requester, this.connection, this.threads, this.settings, signal);
     this.listenToPushes(this.connection.socket);
@@ -104,6 +105,8 @@ export class EcbClient {
     message: NewMessage,
     options: { readonly clientMessageId?: string } = {},
   ): Promise<ThreadAndMessages> {
+    const refused = badMemberIds(memberIds) ?? badMessage(message);
+    if (refused !== undefined) throw refused;
     const clientMessageId = options.clientMessageId ?? newClientMessageId();
     const created = await this.requester.call<ThreadAndMessages>('createThread', { memberIds, message, clientMessageId });
     this.threads.adopt(created);
@@ -116,6 +119,8 @@ export class EcbClient {
    * disconnection; use `openThread` to keep them across reconnections.
    */
   getThread(threadToken: string, since?: number): Promise<ThreadAndMessages> {
+    const refused = badThreadToken(threadToken);
+    if (refused !== undefined) return Promise.reject(refused);
     return this.requester.call('getThread', since === undefined ? { threadToken } : { threadToken, since });
   }
 
@@ -126,11 +131,15 @@ export class EcbClient {
    * delivered again as events.
    */
   openThread(threadToken: string): Promise<ThreadAndMessages> {
+    const refused = badThreadToken(threadToken);
+    if (refused !== undefined) return Promise.reject(refused);
     return this.threads.openThread(threadToken);
   }
 
   /** Stops the thread's pushes (leaveThread) and forgets it. Nothing to leave while disconnected. */
   async closeThread(threadToken: string): Promise<void> {
+    const refused = badThreadToken(threadToken);
+    if (refused !== undefined) throw refused;
     this.threads.forget(threadToken);
     if (!this.connection.isConnected()) return;
     const outcome = await this.requester.attempt('leaveThread', { threadToken }, { waitForConnectionMs: 0 });
@@ -144,6 +153,8 @@ export class EcbClient {
    * through `typing()` or `sendTyping()`, not here.
    */
   sendMessage(threadToken: string, message: NewMessage): Promise<ThreadAndMessages> {
+    const refused = badThreadToken(threadToken) ?? badMessage(message);
+    if (refused !== undefined) return Promise.reject(refused);
     if (message.type === 'typing') {
       return Promise.reject(new EcbClientError('BAD_REQUEST', 'typing is ephemeral: use typing() or sendTyping()'));
     }
@@ -156,6 +167,8 @@ export class EcbClient {
 
   /** One typing signal, now or never: not queued, not retried (it would be stale). */
   async sendTyping(threadToken: string, isTyping: boolean): Promise<void> {
+    const refused = badThreadToken(threadToken) ?? badFlag('isTyping', isTyping);
+    if (refused !== undefined) throw refused;
     const outcome = await this.requester.attempt(
       'sendMessage',
       { threadToken: this.threads.latestToken(threadToken), message: { type: 'typing', data: isTyping } },

@@ -5,6 +5,7 @@ import type { User } from './model.js';
  * (when a token expires, which thread it names). ECB verifies every token.
  */
 export const decodeJwtPayload = (token: string): Record<string, unknown> | undefined => {
+  if (typeof token !== 'string') return undefined;
   const part = token.split('.')[1];
   if (part === undefined) return undefined;
   try {

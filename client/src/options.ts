@@ -34,6 +34,13 @@ export interface EcbClientOptions {
   };
   /** How long a request waits for its acknowledgement (and for a connection). Default 15000. */
   readonly requestTimeoutMs?: number;
+  /**
+   * The largest request sent, in UTF-8 bytes of its JSON; a larger one is
+   * refused with PAYLOAD_TOO_LARGE without being sent. Keep it at ECB's
+   * ECB_MAX_REQUEST_BYTES, over which ECB closes the connection without an
+   * answer. Default 1048576 (ECB's default).
+   */
+  readonly maxRequestBytes?: number;
   /** Retries after a retryable answer (BACKEND_UNAVAILABLE, RATE_LIMITED, TIMEOUT): outbox sends and thread recovery. */
   readonly retry?: {
     /** Default 500. */
@@ -77,6 +84,7 @@ export interface Settings {
   readonly transports: ManagerOptions['transports'] | undefined;
   readonly reconnect: { readonly baseDelayMs: number; readonly maxDelayMs: number; readonly randomizationFactor: number };
   readonly requestTimeoutMs: number;
+  readonly maxRequestBytes: number;
   readonly retry: { readonly baseDelayMs: number; readonly maxDelayMs: number; readonly maxAttempts: number };
   readonly outbox: { readonly maxQueued: number; readonly maxDurationMs: number };
   readonly dedupeWindowPerThread: number;
@@ -89,6 +97,7 @@ export interface Settings {
 export const DEFAULT_SETTINGS = {
   reconnect: { baseDelayMs: 500, maxDelayMs: 10_000, randomizationFactor: 0.5 },
   requestTimeoutMs: 15_000,
+  maxRequestBytes: 1_048_576,
   retry: { baseDelayMs: 500, maxDelayMs: 10_000, maxAttempts: 8 },
   outbox: { maxQueued: 100, maxDurationMs: 300_000 },
   dedupeWindowPerThread: 1_000,
@@ -111,6 +120,7 @@ export const resolveSettings = (options: EcbClientOptions): Settings => {
     transports: options.transports,
     reconnect: { ...DEFAULT_SETTINGS.reconnect, ...options.reconnect },
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_SETTINGS.requestTimeoutMs,
+    maxRequestBytes: options.maxRequestBytes ?? DEFAULT_SETTINGS.maxRequestBytes,
     retry: { ...DEFAULT_SETTINGS.retry, ...options.retry },
     outbox: { ...DEFAULT_SETTINGS.outbox, ...options.outbox },
     dedupeWindowPerThread: options.dedupeWindowPerThread ?? DEFAULT_SETTINGS.dedupeWindowPerThread,

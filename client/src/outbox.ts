@@ -1,6 +1,7 @@
 import { backoffDelay, sleep } from './backoff.js';
 import { newClientMessageId } from './client-message-id.js';
 import type { Connection } from './connection.js';
+import { unsendable } from './arguments.js';
 import { clientError, EcbClientError, isLostAnswer } from './ecb-client-error.js';
 import type { NewMessage, ThreadAndMessages } from './model.js';
 import type { OpenThreads } from './open-threads.js';
@@ -63,9 +64,12 @@ export class Outbox {
     if (this.queue.length >= this.settings.outbox.maxQueued) {
       return Promise.reject(clientError('OUTBOX_FULL', `${this.settings.outbox.maxQueued} messages are already waiting`));
     }
+    const clientMessageId = this.newId();
+    const refused = unsendable('sendMessage', { threadToken, message, clientMessageId }, this.settings.maxRequestBytes);
+    if (refused !== undefined) return Promise.reject(refused);
     return new Promise((resolve, reject) => {
       this.queue.push({
-        clientMessageId: this.newId(),
+        clientMessageId,
         threadToken,
         message,
         enqueuedAt: this.now(),
@@ -124,7 +128,12 @@ export class Outbox {
     this.pumping = true;
     try {
       for (let head = this.queue[0]; head !== undefined && !this.lifetime.aborted; head = this.queue[0]) {
-        await this.deliver(head);
+        try {
+          await this.deliver(head);
+        } catch (error) {
+          // a fault of the client's own: this message fails alone, the ones behind it still go
+          this.settle(head, error instanceof EcbClientError ? error : new EcbClientError('INTERNAL', `the message could not be sent: ${String(error)}`));
+        }
       }
     } finally {
       this.pumping = false;

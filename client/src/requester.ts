@@ -1,3 +1,4 @@
+import { unsendable } from './arguments.js';
 import type { Connection } from './connection.js';
 import { clientError, EcbClientError, errorFromWire } from './ecb-client-error.js';
 
@@ -30,10 +31,17 @@ export class Requester {
   constructor(
     private readonly connection: Connection,
     private readonly timeoutMs: number,
+    private readonly maxRequestBytes: number,
   ) {}
 
-  /** One attempt. TIMEOUT and DISCONNECTED mean the answer was lost: the request may have taken effect. */
+  /**
+   * One attempt. TIMEOUT and DISCONNECTED mean the answer was lost: the
+   * request may have taken effect. A request JSON cannot encode, or over
+   * maxRequestBytes, is not sent (BAD_REQUEST, PAYLOAD_TOO_LARGE).
+   */
   async attempt<T>(event: RequestEvent, payload: unknown, options: AttemptOptions = {}): Promise<Outcome<T>> {
+    const refused = unsendable(event, payload, this.maxRequestBytes);
+    if (refused !== undefined) return { ok: false, sent: false, error: refused };
     try {
       await this.connection.whenConnected(options.waitForConnectionMs ?? this.timeoutMs);
     } catch (error) {

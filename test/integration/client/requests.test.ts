@@ -161,6 +161,60 @@ describe('ecb-client: requests', function () {
       expect(world.stub.requestsTo('addThreadMessage')).to.have.length(0);
     });
 
+    it('wrong arguments reject at once with BAD_REQUEST (never a throw, never a crash), and the outbox goes on', async () => {
+      const token = await threadTokenOf(alice, PEER_THREAD_ID);
+      const calls: Array<[string, () => Promise<unknown>]> = [
+        ['sendText(undefined)', () => alice.sendText(undefined as never, 'hi')],
+        ['sendText(42)', () => alice.sendText(42 as never, 'hi')],
+        ['sendMessage(token, undefined)', () => alice.sendMessage(token, undefined as never)],
+        ['sendMessage(token, { data })', () => alice.sendMessage(token, { data: 'no type' } as never)],
+        ['getThread(123)', () => alice.getThread(123 as never)],
+        ['openThread(undefined)', () => alice.openThread(undefined as never)],
+        ['closeThread(null)', () => alice.closeThread(null as never)],
+        ['sendTyping(undefined, true)', () => alice.sendTyping(undefined as never, true)],
+        ["sendTyping(token, 'yes')", () => alice.sendTyping(token, 'yes' as never)],
+        ["createThread('bob', message)", () => alice.createThread('bob' as never, text('hi'))],
+        ['createThread([bob], undefined)', () => alice.createThread(['bob'], undefined as never)],
+      ];
+      for (const [name, call] of calls) {
+        const error = await rejection(call());
+        expect(error, name).to.include({ code: 'BAD_REQUEST', retryable: false });
+      }
+      expect(alice.pendingMessages).to.equal(0);
+      await alice.sendText(token, 'still going');
+      expect(world.stub.requestsTo('addThreadMessage')).to.have.length(1);
+      expect(world.stub.requestsTo('createThread')).to.have.length(0);
+    });
+
+    it('a message JSON cannot encode (a BigInt, a cycle) is refused with BAD_REQUEST, without being sent or dropping the connection', async () => {
+      const token = await threadTokenOf(alice, PEER_THREAD_ID);
+      const states = record(alice, 'state');
+      const cyclic: { type: string; data: Record<string, unknown> } = { type: 'card', data: {} };
+      cyclic.data['self'] = cyclic;
+      for (const message of [cyclic, { type: 'card', data: 1n }]) {
+        expect(await rejection(alice.sendMessage(token, message))).to.include({ code: 'BAD_REQUEST', retryable: false });
+      }
+      expect(await rejection(alice.createThread(['bob'], { type: 'card', data: 1n }))).to.include({ code: 'BAD_REQUEST', retryable: false });
+      await alice.sendText(token, 'after the refusals');
+      expect(states).to.deep.equal([]);
+      expect(world.stub.requestsTo('addThreadMessage')).to.have.length(1);
+    });
+
+    it('a request over maxRequestBytes is refused with PAYLOAD_TOO_LARGE before it is sent: ECB would close the connection, and the message would go again after every reconnection', async () => {
+      const token = await threadTokenOf(alice, PEER_THREAD_ID);
+      const states = record(alice, 'state');
+      // over ECB's default ECB_MAX_REQUEST_BYTES (1 MiB), the client's default too
+      expect(await rejection(alice.sendText(token, 'x'.repeat(1_100_000)))).to.include({ code: 'PAYLOAD_TOO_LARGE', retryable: false });
+      expect(await rejection(alice.createThread(['bob'], text('é'.repeat(600_000))))).to.include({ code: 'PAYLOAD_TOO_LARGE' });
+      const strict = await world.connect('alice', { maxRequestBytes: 10_000 });
+      expect(await rejection(strict.sendText(token, 'x'.repeat(10_000)))).to.include({ code: 'PAYLOAD_TOO_LARGE' });
+      await strict.sendText(token, 'x'.repeat(100));
+      expect(states).to.deep.equal([]);
+      expect(alice.pendingMessages).to.equal(0);
+      expect(world.stub.requestsTo('addThreadMessage')).to.have.length(1);
+      expect(world.stub.requestsTo('createThread')).to.have.length(0);
+    });
+
     it('a page size above 100 is refused with BAD_REQUEST', async () => {
       const error = await rejection(alice.getContacts({ pageSize: 101 }));
       expect(error.code).to.equal('BAD_REQUEST');
