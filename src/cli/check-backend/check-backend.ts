@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Thread } from '../../domain/thread.js';
 import type { User } from '../../domain/user.js';
 import { BackendProbe } from './backend-probe.js';
 import type { CheckContext } from './check-context.js';
@@ -59,10 +60,10 @@ export const checkBackend = async (options: CheckBackendOptions): Promise<CheckR
       ),
     );
   } else {
-    await checkListing<User>(context, acting, 'getThreads');
+    const threads = await checkListing<Thread>(context, acting, 'getThreads');
     const contacts = await checkListing<User>(context, acting, 'getContacts');
     const memberId = options.memberId ?? contacts.find((c) => c.userId !== acting.user.userId)?.userId ?? acting.user.userId;
-    const threadId = await checkThreads(context, acting, memberId);
+    const threadId = await checkThreads(context, acting, memberId, threads);
     await checkRefusals(context, acting, {
       threadId: threadId ?? `ecb-check-no-such-thread-${context.runId}`,
       memberId,

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { decodeProtectedHeader, jwtVerify, SignJWT, UnsecuredJWT, type JWTPayload } from 'jose';
 
 /** ECB's clock tolerance (ECB-SPEC §2). */
 const CLOCK_TOLERANCE_SECONDS = 30;
@@ -39,6 +39,23 @@ export class CheckKeys {
       .setIssuedAt(options.expired === true ? exp - 60 : now)
       .setExpirationTime(exp)
       .sign(options.foreign === true ? this.foreignKey : this.privateKey);
+  }
+
+  /**
+   * A user token a backend must refuse however its claims read (ECB-SPEC §2:
+   * RS256 only): unsigned (`alg: none`), or HS256 with the public key's PEM
+   * as the secret, the classic confusion of a verifier that takes the
+   * algorithm from the token.
+   */
+  forgedUserToken(user: { userId: string; displayName?: string }, alg: 'none' | 'HS256'): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    if (alg === 'none') return Promise.resolve(new UnsecuredJWT({ ...user }).setIssuedAt(now).setExpirationTime(now + CHECK_TOKEN_LIFETIME_SECONDS).encode());
+    const secret = new TextEncoder().encode(this.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+    return new SignJWT({ ...user })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuedAt(now)
+      .setExpirationTime(now + CHECK_TOKEN_LIFETIME_SECONDS)
+      .sign(secret);
   }
 
   /**

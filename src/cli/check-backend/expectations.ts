@@ -4,11 +4,15 @@ import { mismatches } from '../../adapters/backend/backend-answers.js';
 import { describeAnswer, type Answer } from './backend-probe.js';
 import { fail, pass, type Outcome } from './check-result.js';
 
-/** The answer's status is one of `expected`, or a failure with `fix`. */
+const FIX_NO_ANSWER =
+  'Answer every call within ECB_BACKEND_TIMEOUT_MS (the checker\'s --timeout-ms), and check that the URL (and its ' +
+  'path prefix) is the one ECB calls: without an answer this rule could not be checked.';
+
+/** The answer's status is one of `expected`, or a failure with `fix` (or, when there was no answer, with how to get one). */
 export const statusIs = (answer: Answer, expected: readonly number[], fix: string): Outcome =>
   answer._tag === 'Answered' && expected.includes(answer.status)
     ? pass(`HTTP ${answer.status}`)
-    : fail(`expected HTTP ${expected.join(' or ')}, got ${describeAnswer(answer)}`, fix);
+    : fail(`expected HTTP ${expected.join(' or ')}, got ${describeAnswer(answer)}`, answer._tag === 'Answered' ? fix : FIX_NO_ANSWER);
 
 /**
  * A 200 answer decoded with ECB's own decoder, so "passes here" means

@@ -6,7 +6,8 @@ import { decodedAnswer, statusIs } from './expectations.js';
 
 const FIX_USER_TOKEN =
   'getUserToken must answer 200 { "userToken": "<jwt>" } for a valid access token: a JWT signed RS256 with ' +
-  'your private key, with claims userId (string), displayName (optional) and exp.';
+  'your private key, with claims userId (string), displayName (optional) and exp. If every call answers 404, ' +
+  'check the URL: ECB posts to {ECB_BACKEND_URL}/getUserToken, so give the URL with your path prefix (https://host/ecb).';
 const FIX_USER_TOKEN_CLAIMS =
   'Sign the user token with RS256 and the private key whose public key ECB is given; include "userId" ' +
   '(string) and "exp", and none of "threadId", "memberIds" or "role" (ECB refuses a token of another kind).';

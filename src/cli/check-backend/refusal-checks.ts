@@ -54,6 +54,11 @@ export const checkRefusals = async (
   log.add('auth-foreign-key', 'a user token signed by another key answers 401', statusIs(foreign, [401], FIX_AUTH));
   const expired = await probe.call('getContacts', body('getContacts'), { token: await keys.userToken(acting.user, { expired: true }) });
   log.add('auth-expired', 'an expired user token answers 401', statusIs(expired, [401], FIX_AUTH));
+  for (const alg of ['none', 'HS256'] as const) {
+    const forged = await probe.call('getContacts', body('getContacts'), { token: await keys.forgedUserToken(acting.user, alg) });
+    const what = alg === 'none' ? 'an unsigned user token (alg none)' : 'a user token signed HS256 with the public key as the secret';
+    log.add(`auth-alg-${alg.toLowerCase()}`, `${what} answers 401`, statusIs(forged, [401], FIX_AUTH));
+  }
 
   const other = { userId: target.otherUserId, displayName: target.otherUserId };
   for (const operation of USER_OPERATIONS) {

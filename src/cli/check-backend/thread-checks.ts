@@ -1,11 +1,11 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { threadAndMessagesAnswer } from '../../adapters/backend/backend-answers.js';
 import { storedMessage, type ThreadMessage } from '../../domain/message.js';
-import type { ThreadAndMessages } from '../../domain/thread.js';
+import type { Thread, ThreadAndMessages } from '../../domain/thread.js';
 import type { Acting, CheckContext } from './check-context.js';
 import { fail, pass, skip } from './check-result.js';
 import { decodedAnswer, statusIs } from './expectations.js';
-import { checkThreadToken } from './thread-token-checks.js';
+import { checkEveryThreadToken, checkThreadToken } from './thread-token-checks.js';
 
 const FIX_CREATE =
   'createThread must store the thread (members: the caller plus memberIds) with its first message and answer ' +
@@ -21,8 +21,12 @@ const FIX_IDEMPOTENT =
   'Keep the result of each write under (user, Idempotency-Key) - the header, or else the body\'s clientMessageId - ' +
   'and answer a repeat with that original result without storing again.';
 const FIX_SINCE =
-  'getThread with "since" must return only the messages whose creationTime is greater than since (numbers, ' +
-  'epoch seconds with decimals): clients recover missed messages with it.';
+  'getThread with "since" must return every message whose creationTime is greater than since (numbers, ' +
+  'epoch seconds with decimals): clients recover missed messages with it. It may return older ones too ' +
+  '(ECB drops them), but returning only the later ones saves a round of JSON.';
+const FIX_TIMES =
+  'creationTime and lastMessageTime are UNIX epoch seconds (numbers, decimals allowed), e.g. Date.now() / 1000, ' +
+  'DateTimeOffset.ToUnixTimeMilliseconds() / 1000.0 or microtime(true); not milliseconds, not strings.';
 const FIX_NOT_FOUND = 'Answer 404 (with { error: { message } }) for a threadId that does not exist, never 200, 403 or 5xx.';
 
 const textOf = (message: ThreadMessage): unknown => (message.data as { messageText?: unknown } | null)?.messageText;
@@ -32,7 +36,12 @@ const textOf = (message: ThreadMessage): unknown => (message.data as { messageTe
  * repeat the add, read `since`, and the unknown-thread answers. Returns the
  * thread id created, for the refusal checks (or undefined).
  */
-export const checkThreads = async (context: CheckContext, acting: Acting, memberId: string): Promise<string | undefined> => {
+export const checkThreads = async (
+  context: CheckContext,
+  acting: Acting,
+  memberId: string,
+  listed: readonly Thread[],
+): Promise<string | undefined> => {
   const { probe, log, runId } = context;
   const call = (operation: 'createThread' | 'getThread' | 'addThreadMessage', body: object, key?: string) =>
     probe.call(operation, { user: acting.user, ...body }, { token: acting.token, ...(key === undefined ? {} : { idempotencyKey: key }) });
@@ -47,6 +56,8 @@ export const checkThreads = async (context: CheckContext, acting: Acting, member
     for (const id of ['threadToken.signature', 'threadToken.claims', 'createThread.idempotent', 'getThread', 'addThreadMessage', 'addThreadMessage.idempotent', 'getThread.since']) {
       log.add(id, id, skip('needs a thread from createThread'));
     }
+    await checkEveryThreadToken(context, listed.map((thread) => ['getThreads', thread] as const));
+    checkTimes(context, listed, []);
     await checkUnknownThread(context, acting);
     return undefined;
   }
@@ -55,15 +66,19 @@ export const checkThreads = async (context: CheckContext, acting: Acting, member
   await checkThreadToken(context, thread);
 
   const repeated = decodedAnswer(await call('createThread', createBody, createKey), threadAndMessagesAnswer, FIX_IDEMPOTENT);
+  const read = decodedAnswer(await call('getThread', { threadId: thread.threadId }), threadAndMessagesAnswer, FIX_GET);
+  const firstCopies = E.isRight(read) ? read.right.messages.filter((m) => textOf(m) === firstText).length : 1;
+  const repeatedFirst = E.isRight(repeated) ? repeated.right.messages.find((m) => textOf(m) === firstText) : undefined;
   log.add(
     'createThread.idempotent',
-    'a repeated createThread with the same Idempotency-Key answers the same thread',
+    'a repeated createThread with the same Idempotency-Key answers the same thread and message, stored once',
     E.isLeft(repeated) ? repeated.left
-      : repeated.right.thread.threadId === thread.threadId ? pass()
-        : fail(`the repeat created another thread (${repeated.right.thread.threadId})`, FIX_IDEMPOTENT),
+      : repeated.right.thread.threadId !== thread.threadId ? fail(`the repeat created another thread (${repeated.right.thread.threadId})`, FIX_IDEMPOTENT)
+        : repeatedFirst?.messageId !== first.messageId ? fail('the repeat answered the first message with another messageId (or without it)', FIX_IDEMPOTENT)
+          : firstCopies !== 1 ? fail(`getThread shows the first message ${firstCopies} times`, FIX_IDEMPOTENT)
+            : pass(),
   );
 
-  const read = decodedAnswer(await call('getThread', { threadId: thread.threadId }), threadAndMessagesAnswer, FIX_GET);
   log.add(
     'getThread',
     'getThread answers the thread with its messages',
@@ -86,6 +101,12 @@ export const checkThreads = async (context: CheckContext, acting: Acting, member
         : stored.fromUserId !== acting.user.userId ? fail(`fromUserId is ${JSON.stringify(stored.fromUserId)}, not the caller`, FIX_ADD)
           : pass(),
   );
+  const answered: Array<readonly [string, Thread]> = listed.map((t) => ['getThreads', t] as const);
+  const messages: ThreadMessage[] = [...created.right.messages];
+  if (E.isRight(read)) answered.push(['getThread', read.right.thread]), messages.push(...read.right.messages);
+  if (E.isRight(added)) answered.push(['addThreadMessage', added.right.thread]), messages.push(...added.right.messages);
+  await checkEveryThreadToken(context, answered);
+  checkTimes(context, [thread, ...answered.map(([, t]) => t)], messages);
   if (stored === undefined || textOf(stored) !== addText) {
     log.add('addThreadMessage.idempotent', 'addThreadMessage.idempotent', skip('needs a message from addThreadMessage'));
     log.add('getThread.since', 'getThread.since', skip('needs a message from addThreadMessage'));
@@ -143,9 +164,29 @@ const checkSince = async (
   context.log.add(
     'getThread.since',
     title,
-    early.length > 0 ? fail(`${early.length} message(s) not later than since were returned`, FIX_SINCE)
-      : secondMissing ? fail('a message later than since is missing', FIX_SINCE)
+    secondMissing ? fail('a message later than since is missing', FIX_SINCE)
+      : early.length > 0 ? pass(`it also returned ${early.length} older message(s), which ECB drops (allowed; cheaper without)`)
         : pass(),
+  );
+};
+
+/** The earliest and latest plausible epoch-seconds times: 2000-01-01, and a day from now. */
+const EPOCH_SECONDS_FROM = 946_684_800;
+const A_DAY_SECONDS = 86_400;
+
+/** Times in epoch seconds (ECB-SPEC §1): a time in milliseconds is a thousand times too late, and sorts and compares wrongly in every client. */
+const checkTimes = (context: CheckContext, threads: readonly Thread[], messages: readonly ThreadMessage[]): void => {
+  const latest = Date.now() / 1000 + A_DAY_SECONDS;
+  const times: Array<[string, number]> = [
+    ...threads.map((t) => [`thread ${JSON.stringify(t.threadId)} lastMessageTime`, t.lastMessageTime] as [string, number]),
+    ...messages.map((m) => [`message ${JSON.stringify(m.messageId)} creationTime`, m.creationTime] as [string, number]),
+  ];
+  const wrong = times.filter(([, time]) => time !== 0 && (time < EPOCH_SECONDS_FROM || time > latest));
+  context.log.add(
+    'times.epoch-seconds',
+    'creationTime and lastMessageTime are epoch seconds',
+    wrong.length === 0 ? pass()
+      : fail(`${wrong.slice(0, 2).map(([what, time]) => `${what} is ${time}${time > latest * 100 ? ' (milliseconds?)' : ''}`).join('; ')}`, FIX_TIMES),
   );
 };
 

@@ -36,7 +36,8 @@ describe('ecb check-backend against a backend', function () {
       expect(report.passed).to.equal(true);
       const ids = report.results.map((r) => r.id);
       for (const id of ['getUserToken', 'userToken', 'createThread', 'threadToken.signature', 'threadToken.claims',
-        'getThread', 'addThreadMessage', 'addThreadMessage.idempotent', 'getThread.since', 'getThread.unknown-thread']) {
+        'threadToken.everywhere', 'times.epoch-seconds', 'createThread.idempotent', 'getThread', 'addThreadMessage',
+        'addThreadMessage.idempotent', 'getThread.since', 'getThread.unknown-thread', 'auth-alg-none', 'auth-alg-hs256']) {
         expect(ids).to.include(id);
       }
       for (const op of USER_OPERATIONS) {
@@ -48,6 +49,12 @@ describe('ecb check-backend against a backend', function () {
       const report = await check(undefined, { userId: 'alice' });
       expect(failedIds(report)).to.deep.equal([]);
       expect(report.results.filter((r) => r.verdict === 'skip').map((r) => r.id)).to.deep.equal(['getUserToken']);
+    });
+
+    it('passes a backend that ignores since (ECB drops the older messages itself), saying so', async () => {
+      const report = await check(faults.ignoresSince);
+      expect(failedIds(report)).to.deep.equal([]);
+      expect(report.results.find((r) => r.id === 'getThread.since')?.detail).to.match(/older message\(s\), which ECB drops/);
     });
 
     it('sends X-ECB-Key, so a backend with an API key passes', async () => {
@@ -63,9 +70,15 @@ describe('ecb check-backend against a backend', function () {
       ['answers 500 to malformed bodies', faults.crashOnBadInput,
         ['bad-input:getUserToken', 'bad-input:createThread', 'bad-input:getThread', 'bad-input:addThreadMessage']],
       ['stores a repeated addThreadMessage twice', faults.nonIdempotentAdd, ['addThreadMessage.idempotent']],
-      ['signs thread tokens HS256', faults.hs256ThreadTokens, ['threadToken.signature']],
-      ['leaves memberIds out of thread tokens', faults.threadTokensWithoutMembers, ['threadToken.claims']],
-      ['ignores since', faults.ignoresSince, ['getThread.since']],
+      ['signs thread tokens HS256', faults.hs256ThreadTokens, ['threadToken.signature', 'threadToken.everywhere']],
+      ['leaves memberIds out of thread tokens', faults.threadTokensWithoutMembers, ['threadToken.claims', 'threadToken.everywhere']],
+      ['signs thread tokens HS256 in every answer but createThread\'s', faults.hs256ThreadTokensOutsideCreate, ['threadToken.everywhere']],
+      ['answers getThread with since without the later messages', faults.sinceAnswersNothing, ['getThread.since']],
+      ['writes times in milliseconds', faults.millisecondTimes, ['times.epoch-seconds', 'getThread.since']],
+      ['pages with pageSize = the size asked and a nextPage at the end', faults.pagingOffByOneAtTheEnd, ['getThreads.paging', 'getContacts.paging']],
+      ['pages back below 0', faults.previousPageBelowZero, ['getThreads.paging', 'getContacts.paging']],
+      ['stores a repeated createThread twice', faults.nonIdempotentCreate, ['createThread.idempotent']],
+      ['takes the algorithm from the user token', faults.trustsTokenAlgorithm, ['auth-alg-none', 'auth-alg-hs256']],
       ['answers 500 for an unknown thread', faults.unknownThreadCrashes, ['getThread.unknown-thread', 'addThreadMessage.unknown-thread']],
       ['wraps its contacts in an object', faults.wrappedContacts, ['getContacts', 'getContacts.paging']],
       ['pages without previousPage and nextPage', faults.incompletePage, ['getThreads', 'getThreads.paging']],

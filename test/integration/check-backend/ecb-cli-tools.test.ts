@@ -61,6 +61,23 @@ describe('the ecb command line for integrators', function () {
       expect(run.code).to.equal(2);
       expect(run.stderr).to.contain('--private-key');
     });
+
+    it('exits 2 with one clear line for a key file it cannot use or an option it does not know, before any check', async () => {
+      const publicKeyFile = join(dir, 'public.pem');
+      writeFileSync(publicKeyFile, (await testKeys()).publicPem);
+      const cases: Array<[string[], RegExp]> = [
+        [['--private-key', join(dir, 'missing.pem')], /cannot read --private-key .*missing\.pem \(ENOENT\)/],
+        [['--private-key', publicKeyFile], /must hold an RSA private key in PEM/],
+        [['--private-key', keyFile, '--acces-token', 'x'], /--acces-token/],
+      ];
+      for (const [args, message] of cases) {
+        const run = await ecb(['check-backend', 'http://127.0.0.1:1', '--user-id', 'alice', ...args]);
+        expect(run.code, args.join(' ')).to.equal(2);
+        expect(run.stderr.split('\n')[0]).to.match(message);
+        expect(run.stderr).to.not.match(/\n\s+at /);
+        expect(run.stdout).to.equal('');
+      }
+    });
   });
 
   describe('token', () => {
