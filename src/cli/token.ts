@@ -1,6 +1,6 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { isUsageProblem, parsedOrProblem, rsaPrivateKeyPem } from './usage-checks.js';
 import { SignJWT } from 'jose';
 
 /** Default lifetime of a minted user or thread token. */
@@ -67,18 +67,26 @@ export const tokenRequestOf = (values: {
 
 /** `ecb token`: prints one freshly minted token, for tests and curl. Exit code 2 on a usage error. */
 export const runToken = async (argv: readonly string[]): Promise<void> => {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      'private-key': { type: 'string' },
-      'user-id': { type: 'string' },
-      'display-name': { type: 'string' },
-      'thread-id': { type: 'string' },
-      'member-ids': { type: 'string' },
-      server: { type: 'boolean', default: false },
-      ttl: { type: 'string' },
-    },
-  });
+  const usage = (problem: string): void => {
+    process.stderr.write(`ecb token: ${problem}\nusage: ecb ${TOKEN_USAGE}\n`);
+    process.exitCode = 2;
+  };
+  const parsed = parsedOrProblem(() =>
+    parseArgs({
+      args: [...argv],
+      options: {
+        'private-key': { type: 'string' },
+        'user-id': { type: 'string' },
+        'display-name': { type: 'string' },
+        'thread-id': { type: 'string' },
+        'member-ids': { type: 'string' },
+        server: { type: 'boolean', default: false },
+        ttl: { type: 'string' },
+      },
+    }),
+  );
+  if (isUsageProblem(parsed)) return usage(parsed.problem);
+  const { values } = parsed;
   const request = tokenRequestOf(values);
   const defaultTtl = values.server ? DEFAULT_SERVER_TOKEN_TTL_SECONDS : DEFAULT_TOKEN_TTL_SECONDS;
   const ttl = values.ttl === undefined ? defaultTtl : Number(values.ttl);
@@ -88,12 +96,8 @@ export const runToken = async (argv: readonly string[]): Promise<void> => {
         : !Number.isSafeInteger(ttl) || ttl < 1 ? '--ttl must be a positive number of seconds'
           : values.server && ttl > MAX_SERVER_TOKEN_TTL_SECONDS ? `--ttl of a server token is at most ${MAX_SERVER_TOKEN_TTL_SECONDS} (ECB refuses longer ones)`
             : undefined;
-  if (problem !== undefined || typeof request === 'string') {
-    process.stderr.write(`ecb token: ${problem ?? ''}\nusage: ecb ${TOKEN_USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  const privateKey = createPrivateKey(readFileSync(values['private-key']!, 'utf8'));
-  if (privateKey.asymmetricKeyType !== 'rsa') throw new Error('the --private-key file must hold an RSA private key (RS256)');
-  process.stdout.write(`${await mintToken(privateKey, request, ttl)}\n`);
+  if (problem !== undefined || typeof request === 'string') return usage(problem ?? '');
+  const pem = rsaPrivateKeyPem(values['private-key']!);
+  if (isUsageProblem(pem)) return usage(pem.problem);
+  process.stdout.write(`${await mintToken(createPrivateKey(pem), request, ttl)}\n`);
 };

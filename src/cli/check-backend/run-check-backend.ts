@@ -1,8 +1,7 @@
-import { createPrivateKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkBackend, DEFAULT_CHECK_TIMEOUT_MS } from './check-backend.js';
 import { formatReport } from './check-report.js';
+import { isUsageProblem, parsedOrProblem, rsaPrivateKeyPem } from '../usage-checks.js';
 
 export const CHECK_BACKEND_USAGE =
   'check-backend <backend-url> --private-key <pem-file> [--access-token T | --user-id U [--display-name N]]\n' +
@@ -17,12 +16,8 @@ export const runCheckBackend = async (argv: readonly string[]): Promise<void> =>
     process.stderr.write(`ecb check-backend: ${problem}\nusage: ecb ${CHECK_BACKEND_USAGE}\n`);
     process.exitCode = 2;
   };
-  let parsed: ReturnType<typeof parseOptions>;
-  try {
-    parsed = parseOptions(argv);
-  } catch (error) {
-    return usage(error instanceof Error ? error.message : String(error));
-  }
+  const parsed = parsedOrProblem(() => parseOptions(argv));
+  if (isUsageProblem(parsed)) return usage(parsed.problem);
   const { values, positionals } = parsed;
   const backendUrl = positionals[0];
   const keyFile = values['private-key'];
@@ -34,8 +29,8 @@ export const runCheckBackend = async (argv: readonly string[]): Promise<void> =>
           : !Number.isInteger(timeoutMs) || timeoutMs < 1 ? '--timeout-ms must be a positive integer'
             : undefined;
   if (usageError !== undefined) return usage(usageError);
-  const privateKeyPem = readPrivateKey(keyFile!);
-  if (typeof privateKeyPem !== 'string') return usage(privateKeyPem.problem);
+  const privateKeyPem = rsaPrivateKeyPem(keyFile!);
+  if (isUsageProblem(privateKeyPem)) return usage(privateKeyPem.problem);
   const report = await checkBackend({
     backendUrl: backendUrl!,
     privateKeyPem,
@@ -65,19 +60,3 @@ const parseOptions = (argv: readonly string[]) =>
       json: { type: 'boolean', default: false },
     },
   });
-
-/** The PEM of --private-key, or why it cannot be used (a usage error, before any check). */
-const readPrivateKey = (file: string): string | { readonly problem: string } => {
-  let pem: string;
-  try {
-    pem = readFileSync(file, 'utf8');
-  } catch (error) {
-    return { problem: `cannot read --private-key ${file} (${(error as { code?: string }).code ?? String(error)})` };
-  }
-  try {
-    if (createPrivateKey(pem).asymmetricKeyType === 'rsa') return pem;
-  } catch {
-    // not a private key in PEM: a public key, a certificate, something else
-  }
-  return { problem: `--private-key ${file} must hold an RSA private key in PEM (the key the backend signs tokens with, not its public key)` };
-};

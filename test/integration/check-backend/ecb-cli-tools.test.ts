@@ -23,11 +23,31 @@ const ecb = (args: string[]): Promise<{ code: number | null; stdout: string; std
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
 
+/** The command refuses `args` before doing anything: exit 2, `message` on the first line of stderr, no stack trace, nothing on stdout. */
+const expectUsageError = async (args: string[], message: RegExp): Promise<void> => {
+  const run = await ecb(args);
+  expect(run.code, args.join(' ')).to.equal(2);
+  expect(run.stderr.split('\n')[0]).to.match(message);
+  expect(run.stderr).to.not.match(/\n\s+at /);
+  expect(run.stdout).to.equal('');
+};
+
 describe('the ecb command line for integrators', function () {
   this.timeout(30_000);
   let dir: string;
   let keyFile: string;
   let backend: RunningBackend | undefined;
+
+  /** Key files a command cannot use, and an option it does not know, each with the first line it must print. */
+  const unusableArguments = async (unknownOption: string): Promise<Array<[string[], RegExp]>> => {
+    const publicKeyFile = join(dir, 'public.pem');
+    writeFileSync(publicKeyFile, (await testKeys()).publicPem);
+    return [
+      [['--private-key', join(dir, 'missing.pem')], /cannot read --private-key .*missing\.pem \(ENOENT\)/],
+      [['--private-key', publicKeyFile], /must hold an RSA private key in PEM/],
+      [['--private-key', keyFile, unknownOption, 'x'], new RegExp(unknownOption)],
+    ];
+  };
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ecb-tools-'));
@@ -63,19 +83,8 @@ describe('the ecb command line for integrators', function () {
     });
 
     it('exits 2 with one clear line for a key file it cannot use or an option it does not know, before any check', async () => {
-      const publicKeyFile = join(dir, 'public.pem');
-      writeFileSync(publicKeyFile, (await testKeys()).publicPem);
-      const cases: Array<[string[], RegExp]> = [
-        [['--private-key', join(dir, 'missing.pem')], /cannot read --private-key .*missing\.pem \(ENOENT\)/],
-        [['--private-key', publicKeyFile], /must hold an RSA private key in PEM/],
-        [['--private-key', keyFile, '--acces-token', 'x'], /--acces-token/],
-      ];
-      for (const [args, message] of cases) {
-        const run = await ecb(['check-backend', 'http://127.0.0.1:1', '--user-id', 'alice', ...args]);
-        expect(run.code, args.join(' ')).to.equal(2);
-        expect(run.stderr.split('\n')[0]).to.match(message);
-        expect(run.stderr).to.not.match(/\n\s+at /);
-        expect(run.stdout).to.equal('');
+      for (const [args, message] of await unusableArguments('--acces-token')) {
+        await expectUsageError(['check-backend', 'http://127.0.0.1:1', '--user-id', 'alice', ...args], message);
       }
     });
   });
@@ -120,6 +129,10 @@ describe('the ecb command line for integrators', function () {
       const mixed = await ecb(['token', '--private-key', keyFile, '--server', '--user-id', 'alice']);
       expect(mixed.code).to.equal(2);
       expect(mixed.stderr).to.contain('exactly one of');
+    });
+
+    it('exits 2 with one clear line for a key file it cannot use or an option it does not know', async () => {
+      for (const [args, message] of await unusableArguments('--user')) await expectUsageError(['token', '--user-id', 'alice', ...args], message);
     });
   });
 });
