@@ -28,7 +28,7 @@ export class Chat {
     this.draft = undefined; // a contact to start a thread with
     this.localIds = 0;
     this.everConnected = false;
-    this.readMarks = new ReadMarks(userId);
+    this.readMarks = new ReadMarks(userId, () => this.onReadElsewhere());
     this.typing = new TypingBoard(client, () => this.renderTyping());
     this.pane = new ConversationPane();
   }
@@ -171,6 +171,14 @@ export class Chat {
     this.renderLists();
   }
 
+  /** Another tab of this user read some threads: their unread marks go here too. */
+  onReadElsewhere() {
+    for (const entry of this.threads.values()) {
+      if (entry.unread > 0 && this.readMarks.covers(entry.thread.threadId, entry.lastTime)) entry.unread = 0;
+    }
+    this.renderLists();
+  }
+
   // ---- actions -------------------------------------------------------------
 
   select(threadId) {
@@ -205,13 +213,24 @@ export class Chat {
     const text = input.value.trim();
     input.value = '';
     if (text === '') return;
+    if (this.creating) {
+      // The conversation is still being started (its first message is on its way): this
+      // message follows it into the same thread, or back into the composer if it failed.
+      const entry = this.threads.get(await this.creating);
+      if (entry) return this.sendTo(entry, text);
+      input.value = input.value === '' ? text : `${input.value}\n${text}`;
+      return;
+    }
     if (this.draft) return this.createWith(this.draft, text, input);
     const entry = this.selected();
-    if (!entry) return;
+    if (entry) return this.sendTo(entry, text);
+  }
+
+  async sendTo(entry, text) {
     this.typing.stopMine();
     const pending = { localId: `local-${(this.localIds += 1)}`, text, failed: undefined };
     entry.pending.push(pending);
-    this.pane.showPending(entry, pending, this.me);
+    if (entry.thread.threadId === this.selectedId) this.pane.showPending(entry, pending, this.me);
     const sending = this.client.sendText(entry.thread.threadToken, text);
     this.renderBadge(this.client.state);
     try {
@@ -228,19 +247,30 @@ export class Chat {
     this.renderBadge(this.client.state);
   }
 
+  /** Starts the conversation with its first message; `this.creating` resolves to its threadId (undefined if it failed). */
   async createWith(contact, text, input) {
     const send = byId('send');
     send.disabled = true;
+    let created;
+    this.creating = (async () => {
+      try {
+        created = await this.client.createThread([contact.userId], { type: 'text', data: { messageText: text } });
+        return created.thread.threadId;
+      } catch (error) {
+        input.value = input.value === '' ? text : `${text}\n${input.value}`;
+        this.pane.setTyping(`Could not start the conversation (${error.code ?? 'ERROR'}).`);
+        return undefined;
+      }
+    })();
     try {
-      const created = await this.client.createThread([contact.userId], { type: 'text', data: { messageText: text } });
+      if ((await this.creating) === undefined) return;
       const entry = this.entryFor(created.thread);
       entry.loaded = entry.live = true;
       for (const message of created.messages) this.addMessage(entry, message, false);
-      this.select(created.thread.threadId);
-    } catch (error) {
-      input.value = text;
-      this.pane.setTyping(`Could not start the conversation (${error.code ?? 'ERROR'}).`);
+      if (this.draft === contact) this.select(created.thread.threadId);
+      else this.renderLists();
     } finally {
+      this.creating = undefined;
       send.disabled = false;
     }
   }

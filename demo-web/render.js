@@ -110,7 +110,7 @@ export const messageItem = ({ thread, message, me, localId }) => {
       el('span', { class: 'message-author' }, authorName(thread, message.fromUserId, me)),
       pending ? el('span', { class: 'message-time' }, 'Sending…') : timeElement(message.creationTime, 'message-time'),
     ),
-    el('p', { class: 'message-text' }, textOf(message)),
+    el('p', { class: 'message-text', dir: 'auto' }, textOf(message)),
   );
 };
 

@@ -69,11 +69,16 @@ export const openChatAs = async (
   viewport: { width: number; height: number } = { width: 1280, height: 800 },
 ): Promise<ChatPage> => {
   const context = await browser.newContext({ viewport });
+  return { context, page: await openTab(context, demo, userId) };
+};
+
+/** Another tab of the same person (the context's storage shared), signed in as `userId`. */
+export const openTab = async (context: BrowserContext, demo: RunningDemo, userId: string): Promise<Page> => {
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[${userId}] page error: ${error.message}`));
   await page.goto(`${demo.ecb.url}/?user=${encodeURIComponent(userId)}`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: UI_TIMEOUT_MS });
-  return { context, page };
+  return page;
 };
 
 /** Clicks the conversation (or support queue entry) whose title is `title`, and waits for it to show. */

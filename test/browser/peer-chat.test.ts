@@ -5,6 +5,7 @@ import {
   launchChromium,
   openChatAs,
   openConversation,
+  openTab,
   requireChromium,
   sendWithEnter,
   shownMessages,
@@ -83,6 +84,32 @@ describe('demo web chat in Chromium: two colleagues', function () {
     await alice.page.waitForFunction(() => document.getElementById('typing')?.textContent === '', undefined, { timeout: UI_TIMEOUT_MS });
   });
 
+  it('starts one conversation, not two, for messages sent in a row before the first is stored', async () => {
+    const carol = await openChatAs(browser, running.demo, 'carol');
+    try {
+      await carol.page.locator('#contact-list button', { hasText: 'Sam' }).click();
+      await carol.page.locator('#thread-title', { hasText: 'Sam' }).waitFor({ timeout: UI_TIMEOUT_MS });
+      // two Enters in the same tick, as a fast typist's
+      await carol.page.evaluate(() => {
+        const input = document.getElementById('message-input') as HTMLTextAreaElement;
+        const enter = () => input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+        input.value = 'hello Sam';
+        enter();
+        input.value = 'are you there?';
+        enter();
+      });
+      await waitForMessage(carol.page, 'are you there?');
+      const withSam = (await running.demo.backendStore.threadsOfMember('carol')).filter((thread) => thread.memberIds.includes('agent-sam'));
+      expect(withSam).to.have.length(1);
+      const texts = (await running.demo.backendStore.listMessages(withSam[0]!.threadId)).map((message) => (message.data as { messageText?: string }).messageText);
+      expect(texts).to.deep.equal(['hello Sam', 'are you there?']);
+      expect((await shownMessages(carol.page)).map((message) => message.text)).to.deep.equal(texts);
+      expect(await carol.page.locator('#thread-list .item-title', { hasText: 'Sam' }).count()).to.equal(1);
+    } finally {
+      await carol.page.context().close();
+    }
+  });
+
   it('keeps the conversation, open, across a reload', async () => {
     const before = await shownMessages(alice.page);
     expect(before.map((message) => message.text)).to.include('Are you coming?');
@@ -95,10 +122,8 @@ describe('demo web chat in Chromium: two colleagues', function () {
   });
 
   it("shows what Alice sends in one tab in her other tab, as hers", async () => {
-    const secondTab = await alice.context.newPage();
+    const secondTab = await openTab(alice.context, running.demo, 'alice');
     try {
-      await secondTab.goto(`${running.demo.ecb.url}/?user=alice`);
-      await secondTab.waitForSelector('body[data-ready="true"]', { timeout: UI_TIMEOUT_MS });
       await sendWithEnter(alice.page, 'Sent from my first tab');
       const preview = secondTab.locator('#thread-list button', { hasText: 'You: Sent from my first tab' });
       await preview.waitFor({ timeout: UI_TIMEOUT_MS });
@@ -133,6 +158,27 @@ describe('demo web chat in Chromium: two colleagues', function () {
       expect(await alice.page.locator('#thread-list .unread-count').count()).to.equal(0);
     } finally {
       await carol.context.close();
+    }
+  });
+
+  it("clears a thread's unread mark in the user's other tab when one tab reads it, and keeps it clear after a reload", async () => {
+    const secondTab = await openTab(alice.context, running.demo, 'alice');
+    try {
+      await openConversation(alice.page, 'Carol');
+      await sendWithEnter(bob.page, 'Alice, are you reading this?');
+      const unreadIn = (page: typeof secondTab) =>
+        page.locator('#thread-list button', { hasText: 'Bob: Alice, are you reading this?' }).locator('.unread-count');
+      await unreadIn(secondTab).waitFor({ timeout: UI_TIMEOUT_MS });
+      await unreadIn(alice.page).waitFor({ timeout: UI_TIMEOUT_MS });
+
+      await openConversation(alice.page, 'Bob');
+      await unreadIn(secondTab).waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+      await secondTab.reload();
+      await secondTab.waitForSelector('body[data-ready="true"]', { timeout: UI_TIMEOUT_MS });
+      await secondTab.locator('#thread-list button', { hasText: 'Bob: Alice, are you reading this?' }).waitFor({ timeout: UI_TIMEOUT_MS });
+      expect(await unreadIn(secondTab).count()).to.equal(0);
+    } finally {
+      await secondTab.close();
     }
   });
 });
