@@ -26,6 +26,7 @@ export class Chat {
     this.contacts = [];
     this.selectedId = undefined;
     this.draft = undefined; // a contact to start a thread with
+    this.starting = new Map(); // userId -> the conversation being started with them: Promise<threadId | undefined>
     this.localIds = 0;
     this.everConnected = false;
     this.readMarks = new ReadMarks(userId, () => this.onReadElsewhere());
@@ -213,10 +214,11 @@ export class Chat {
     const text = input.value.trim();
     input.value = '';
     if (text === '') return;
-    if (this.creating) {
+    const starting = this.draft && this.starting.get(this.draft.userId);
+    if (starting) {
       // The conversation is still being started (its first message is on its way): this
       // message follows it into the same thread, or back into the composer if it failed.
-      const entry = this.threads.get(await this.creating);
+      const entry = this.threads.get(await starting);
       if (entry) return this.sendTo(entry, text);
       input.value = input.value === '' ? text : `${input.value}\n${text}`;
       return;
@@ -247,12 +249,12 @@ export class Chat {
     this.renderBadge(this.client.state);
   }
 
-  /** Starts the conversation with its first message; `this.creating` resolves to its threadId (undefined if it failed). */
+  /** Starts the conversation with its first message; `this.starting` holds, meanwhile, what resolves to its threadId (undefined if it failed). */
   async createWith(contact, text, input) {
     const send = byId('send');
     send.disabled = true;
     let created;
-    this.creating = (async () => {
+    const starting = (async () => {
       try {
         created = await this.client.createThread([contact.userId], { type: 'text', data: { messageText: text } });
         return created.thread.threadId;
@@ -262,15 +264,16 @@ export class Chat {
         return undefined;
       }
     })();
+    this.starting.set(contact.userId, starting);
     try {
-      if ((await this.creating) === undefined) return;
+      if ((await starting) === undefined) return;
       const entry = this.entryFor(created.thread);
       entry.loaded = entry.live = true;
       for (const message of created.messages) this.addMessage(entry, message, false);
       if (this.draft === contact) this.select(created.thread.threadId);
       else this.renderLists();
     } finally {
-      this.creating = undefined;
+      this.starting.delete(contact.userId);
       send.disabled = false;
     }
   }
