@@ -23,7 +23,7 @@ const FIX_IDEMPOTENT =
 const FIX_SINCE =
   'getThread with "since" must return every message whose creationTime is greater than since (numbers, ' +
   'epoch seconds with decimals): clients recover missed messages with it. It may return older ones too ' +
-  '(ECB drops them), but returning only the later ones saves a round of JSON.';
+  '(ECB drops them), but returning only the later ones saves bandwidth.';
 const FIX_TIMES =
   'creationTime and lastMessageTime are UNIX epoch seconds (numbers, decimals allowed), e.g. Date.now() / 1000, ' +
   'DateTimeOffset.ToUnixTimeMilliseconds() / 1000.0 or microtime(true); not milliseconds, not strings.';
