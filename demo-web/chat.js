@@ -35,6 +35,12 @@ export class Chat {
   }
 
   async start() {
+    // A message still in the outbox lives only in this page: leaving would lose it, so the browser asks first.
+    window.addEventListener('beforeunload', (event) => {
+      if (this.client.pendingMessages === 0) return;
+      event.preventDefault();
+      event.returnValue = '';
+    });
     this.client.on('state', (change) => this.onState(change));
     this.client.on('message', ({ threadId, message }) => this.onMessage(threadId, message));
     this.client.on('thread', ({ thread }) => this.onThread(thread));

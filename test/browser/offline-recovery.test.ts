@@ -48,6 +48,14 @@ describe('demo web chat in Chromium: a client that goes offline', function () {
     await sendWithEnter(alice.page, 'Written while offline');
     await alice.page.locator('#messages > li[data-pending]', { hasText: 'Written while offline' }).waitFor({ timeout: UI_TIMEOUT_MS });
     await badge.filter({ hasText: '(1 waiting)' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    // leaving the page now would lose the waiting message: the browser asks first (and the user stays)
+    const asked = new Promise<string>((resolve) => {
+      alice.page.once('dialog', (dialog) => void dialog.dismiss().then(() => resolve(dialog.type())));
+      alice.page.once('close', () => resolve('closed without asking'));
+    });
+    await alice.page.close({ runBeforeUnload: true });
+    expect(await asked).to.equal('beforeunload');
+    expect(alice.page.isClosed()).to.equal(false);
     await sendWithEnter(bob.page, 'Missed while offline 1');
     await sendWithEnter(bob.page, 'Missed while offline 2');
     await waitForMessage(bob.page, 'Missed while offline 2');
