@@ -250,7 +250,13 @@ export class Chat {
       this.updateThread(thread);
     } catch (error) {
       pending.failed = error.code ?? 'ERROR';
-      if (entry.thread.threadId === this.selectedId) this.pane.failed(pending);
+      if (entry.thread.threadId === this.selectedId) {
+        // the text goes back into an empty message field, to be edited and sent again
+        const input = byId('message-input');
+        const restored = input.value === '';
+        if (restored) input.value = text;
+        this.pane.failed(pending, restored);
+      }
     }
     this.renderBadge(this.client.state);
   }

@@ -79,9 +79,10 @@ export class ConversationPane {
     this.place(item, true);
   }
 
-  failed(pending) {
+  /** `restored`: its text is back in the message field. */
+  failed(pending, restored = false) {
     const item = this.list.querySelector(`[data-local-id="${pending.localId}"]`);
-    if (item) markFailed(item, pending.failed);
+    if (item) markFailed(item, pending.failed, restored);
   }
 
   setTyping(text) {
@@ -115,7 +116,7 @@ export class ConversationPane {
   }
 }
 
-const markFailed = (item, code) => {
+const markFailed = (item, code, restored = false) => {
   item.dataset.failed = code;
-  item.querySelector('.message-time').textContent = `Not sent (${code})`;
+  item.querySelector('.message-time').textContent = `Not sent (${code})${restored ? ': back in the message field' : ''}`;
 };

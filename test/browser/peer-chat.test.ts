@@ -161,6 +161,17 @@ describe('demo web chat in Chromium: two colleagues', function () {
     }
   });
 
+  it('puts a message ECB refuses back into the message field, marked not sent', async () => {
+    await openConversation(alice.page, 'Bob');
+    const huge = 'x'.repeat(70_000); // over ECB_MAX_MESSAGE_BYTES (64 KiB)
+    await sendWithEnter(alice.page, huge);
+    const failed = alice.page.locator('#messages > li[data-failed="PAYLOAD_TOO_LARGE"]');
+    await failed.waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await failed.locator('.message-time').textContent()).to.equal('Not sent (PAYLOAD_TOO_LARGE): back in the message field');
+    expect(await alice.page.locator('#message-input').inputValue()).to.equal(huge);
+    await alice.page.locator('#message-input').fill('');
+  });
+
   it("clears a thread's unread mark in the user's other tab when one tab reads it, and keeps it clear after a reload", async () => {
     const secondTab = await openTab(alice.context, running.demo, 'alice');
     try {
