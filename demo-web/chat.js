@@ -261,34 +261,37 @@ export class Chat {
     this.renderBadge(this.client.state);
   }
 
-  /** Starts the conversation with its first message; `this.starting` holds, meanwhile, what resolves to its threadId (undefined if it failed). */
+  /**
+   * Starts the conversation with its first message. Meanwhile `this.starting` holds what
+   * resolves to its threadId, once the thread is shown (undefined if it could not start).
+   */
   async createWith(contact, text, input) {
     const send = byId('send');
     send.disabled = true;
-    let created;
-    const starting = (async () => {
-      try {
-        created = await this.client.createThread([contact.userId], { type: 'text', data: { messageText: text } });
+    const starting = this.client.createThread([contact.userId], { type: 'text', data: { messageText: text } }).then(
+      (created) => {
+        const entry = this.entryFor(created.thread);
+        entry.loaded = entry.live = true;
+        for (const message of created.messages) this.addMessage(entry, message, false);
+        if (this.draft === contact) this.select(created.thread.threadId);
+        else this.renderLists();
         return created.thread.threadId;
-      } catch (error) {
+      },
+      (error) => {
         input.value = input.value === '' ? text : `${text}\n${input.value}`;
         this.pane.setTyping(`Could not start the conversation (${error.code ?? 'ERROR'}).`);
         return undefined;
-      }
-    })();
+      },
+    );
     this.starting.set(contact.userId, starting);
     try {
-      if ((await starting) === undefined) return;
-      const entry = this.entryFor(created.thread);
-      entry.loaded = entry.live = true;
-      for (const message of created.messages) this.addMessage(entry, message, false);
-      if (this.draft === contact) this.select(created.thread.threadId);
-      else this.renderLists();
+      await starting;
     } finally {
       this.starting.delete(contact.userId);
       send.disabled = false;
     }
   }
+
 
   // ---- rendering -----------------------------------------------------------
 
