@@ -198,7 +198,8 @@ if (role === undefined) {
       to: (room) => io.to(room).except(id),
     };
     onConnection(socket);
-    const payload = JSON.stringify({ threadToken: pair.threadToken, message: { type: 'text', data: { messageText: 'hello, this is a message' } }, clientMessageId: '' });
+    // the load generator's message (loadgen.mjs): a text with its sequence number beside it
+    const payload = JSON.stringify({ threadToken: pair.threadToken, message: { type: 'text', data: { messageText: 'hello, this is a benchmark message', seq: 0 } }, clientMessageId: '' });
     return { handlers, any, payload, seq: 0 };
   });
 
@@ -215,6 +216,7 @@ if (role === undefined) {
   const send = (sender) => {
     // a fresh payload per message, as Socket.IO's parser hands it over
     const payload = JSON.parse(sender.payload);
+    payload.message.data.seq = sender.seq;
     payload.clientMessageId = `b${sender.seq++}`;
     const ack = (answer) => {
       if (answer.ok) acked++;

@@ -46,21 +46,51 @@ export const utf8ByteLength = (text: string): number => {
   }
 };
 
-/** `{"type":"","data":{"messageText":""}}`: a text message's JSON around its two strings. */
-const TEXT_FRAME_BYTES = 37;
+/** `{"type":,"data":}`: a message's JSON around its type and its data. */
+const MESSAGE_FRAME_BYTES = 17;
+/** The longest JSON of a number: `-0.0000012345678901234567` (25; an exponent form is at most 24). */
+const MAX_NUMBER_BYTES = 25;
 
 /**
- * An upper bound of `messageSize` for a plain text message (`type` and
- * `data: { messageText }`, no other key), read off its two strings without
- * serializing it: JSON writes a UTF-16 code unit of a string in at most 6
- * bytes (an escape such as \u001f; a UTF-8 character takes at most 3 bytes
- * per unit). NaN for any other message, which then must be measured.
+ * An upper bound of a JSON scalar's size: JSON writes a UTF-16 code unit of
+ * a string in at most 6 bytes (an escape such as \u001f; a UTF-8 character
+ * takes at most 3 bytes per unit), a number in at most 25, `false` in 5,
+ * `null` in 4. NaN for anything else (an object, an array).
  */
-export const textSizeBound = (message: OutgoingMessage): number => {
-  const data = message.data as { messageText?: unknown } | null;
-  if (typeof data !== 'object' || data === null || typeof data.messageText !== 'string') return Number.NaN;
-  if (keyCount(message) !== 2 || keyCount(data) !== 1) return Number.NaN;
-  return TEXT_FRAME_BYTES + 6 * (message.type.length + data.messageText.length);
+const scalarBound = (value: unknown): number => {
+  switch (typeof value) {
+    case 'string':
+      return 2 + 6 * value.length;
+    case 'number':
+      return MAX_NUMBER_BYTES;
+    case 'boolean':
+      return 5;
+    default:
+      return value === null ? 4 : Number.NaN;
+  }
+};
+
+/**
+ * An upper bound of `messageSize`, read off the message's strings without
+ * serializing it, for a message of exactly `type` and `data` whose data is
+ * a scalar or an object of scalars (`{ messageText }`, with any flat
+ * metadata beside it: nearly every message). NaN for any other message,
+ * which then must be measured. Keys are bounded as strings are, plus their
+ * colon and comma.
+ */
+export const messageSizeBound = (message: OutgoingMessage): number => {
+  if (keyCount(message) !== 2) return Number.NaN;
+  const frame = MESSAGE_FRAME_BYTES + 2 + 6 * message.type.length;
+  const { data } = message;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return frame + scalarBound(data);
+  let bytes = frame + 2; // the braces
+  let entries = 0;
+  for (const key in data) {
+    if (!Object.hasOwn(data, key)) continue;
+    // the key's quotes and colon, and a comma before every entry but the first
+    bytes += (entries++ === 0 ? 3 : 4) + 6 * key.length + scalarBound((data as Record<string, unknown>)[key]);
+  }
+  return bytes;
 };
 
 /** How many keys JSON.stringify would write: a decoded JSON object has only its own, enumerable ones. */
@@ -79,8 +109,8 @@ export const validateOutgoingMessage =
   (message: OutgoingMessage): E.Either<EcbError, OutgoingMessage> => {
     if (message.type.length === 0) return E.left(badRequest('message.type must not be empty'));
     if (message.data === undefined) return E.left(badRequest('message.data is required'));
-    // most messages are short texts, whose bound already says they fit: serialized only when it might not
-    if (!(textSizeBound(message) <= maxBytes)) {
+    // most messages are short and flat, whose bound already says they fit: serialized only when it might not
+    if (!(messageSizeBound(message) <= maxBytes)) {
       const size = messageSize(message);
       if (size > maxBytes) return E.left(payloadTooLarge(`message is ${size} bytes; the limit is ${maxBytes}`));
     }

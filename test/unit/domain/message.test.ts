@@ -5,7 +5,7 @@ import {
   messageSize,
   messagesSince,
   storedMessage,
-  textSizeBound,
+  messageSizeBound,
   utf8ByteLength,
   validateOutgoingMessage,
   type OutgoingMessage,
@@ -75,33 +75,44 @@ describe('message rules', () => {
     });
   });
 
-  describe('textSizeBound', () => {
-    it('is never below the size of a text message, whatever its characters (escapes, surrogates, multibyte)', () => {
+  describe('messageSizeBound', () => {
+    /** Any JSON scalar: strings of any code units (escapes, lone surrogates), any double, booleans, null. */
+    const scalar = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 40 }),
+      fc.double(),
+      fc.integer(),
+      fc.constantFrom(true, false, null, -0, Number.MAX_VALUE, -Number.MIN_VALUE, -1.2345678901234567e-6, -1.2345678901234567e20),
+    );
+    const flatData = fc.dictionary(fc.string({ unit: 'binary', maxLength: 8 }), scalar, { maxKeys: 5 });
+
+    it('is never below the size of a message whose data is a scalar or an object of scalars', () => {
       fc.assert(
-        fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary', maxLength: 8 }), (messageText, type) => {
-          const message = { type, data: { messageText } };
-          expect(textSizeBound(message)).to.be.at.least(messageSize(message));
+        fc.property(fc.string({ unit: 'binary', maxLength: 8 }), fc.oneof(scalar, flatData), (type, data) => {
+          const message = { type, data };
+          expect(messageSizeBound(message)).to.be.at.least(messageSize(message));
         }),
-        { numRuns: 2000 },
+        { numRuns: 3000 },
       );
     });
 
     it('is exact when every character takes 6 bytes (control characters, written as \\u00XX escapes)', () => {
-      const message = { type: '\u0001', data: { messageText: '\u0002\u0003' } };
-      expect(textSizeBound(message)).to.equal(messageSize(message));
-      expect(textSizeBound(text(''))).to.equal(EMPTY_TEXT_BYTES + 5 * 'text'.length);
+      const message = { type: '\u0001', data: { '\u0004': '\u0002\u0003', '': '', '\u0005\u0006': '\u0007' } };
+      expect(messageSizeBound(message)).to.equal(messageSize(message));
+      expect(messageSizeBound({ type: '\u0001', data: {} })).to.equal(messageSize({ type: '\u0001', data: {} }));
+      expect(messageSizeBound({ type: '', data: '\u0001' })).to.equal(messageSize({ type: '', data: '\u0001' }));
+      expect(messageSizeBound({ type: 'typing', data: false })).to.equal(messageSize({ type: 'typing', data: false }) + 5 * 'typing'.length);
+      expect(messageSizeBound(text(''))).to.equal(EMPTY_TEXT_BYTES + 5 * ('text'.length + 'messageText'.length));
     });
 
-    it('has no bound (NaN) for a message that is not exactly { type, data: { messageText: string } }', () => {
+    it('has no bound (NaN) for a message with nested data or a key besides type and data', () => {
       const others: OutgoingMessage[] = [
-        { type: 'text', data: { messageText: 'hi', extra: 'x'.repeat(1000) } },
-        { type: 'text', data: { messageText: 1 } },
-        { type: 'text', data: 'hi' },
-        { type: 'text', data: null },
+        { type: 'text', data: { messageText: 'hi', extra: { nested: 'x'.repeat(1000) } } },
+        { type: 'text', data: { messageText: 'hi', list: ['x'.repeat(1000)] } },
+        { type: 'poll', data: ['yes', 'no'] },
+        { type: 'text', data: { messageText: 'hi', missing: undefined } },
         { type: 'blob', data: { messageText: 'hi' }, extra: 'x'.repeat(1000) } as OutgoingMessage,
-        { type: 'typing', data: true },
       ];
-      for (const message of others) expect(textSizeBound(message), JSON.stringify(message)).to.be.NaN;
+      for (const message of others) expect(messageSizeBound(message), JSON.stringify(message)).to.be.NaN;
     });
   });
 
