@@ -48,7 +48,9 @@ export class SendMessage {
   // the hot path of ECB: one async frame per message, alive while the backend answers (the task
   // only calls the method, so it holds nothing itself); plain awaits rather than a pipe of chains,
   // each of which costs a promise hop, and the thread token's verification awaited here rather
-  // than in authorizeThread's own async frame (the same checks: checkThreadAccess)
+  // than in authorizeThread's own async frame (the same checks: checkThreadAccess), and only when
+  // the verifier does not know the token already (knownThread): then the backend call starts in
+  // the tick the event arrived in
   execute(actor: Actor, input: SendMessageInput): TE.TaskEither<EcbError, SendMessageResult> {
     return () => this.send(actor, input);
   }
@@ -57,7 +59,10 @@ export class SendMessage {
     const valid = this.validate(input.message);
     if (E.isLeft(valid)) return valid;
     const access = { userId: actor.caller.user.userId, threadToken: input.threadToken, threadId: input.threadId };
-    const grant = checkThreadAccess(this.policy, access, await this.tokens.verifyThread(input.threadToken)());
+    // a token verified before is answered at once: no promise to wait for (nearly every message)
+    const known = this.tokens.knownThread?.(input.threadToken);
+    const verified = known !== undefined ? E.right(known) : await this.tokens.verifyThread(input.threadToken)();
+    const grant = checkThreadAccess(this.policy, access, verified);
     if (E.isLeft(grant)) return grant;
     if (isTyping(input.message)) {
       if (!grant.right.memberIds.includes(access.userId)) {

@@ -13,7 +13,12 @@ import type { UserIdentity } from '../../domain/user.js';
  */
 type Entry = (
   | { readonly kind: 'user'; readonly expiresAt: number; readonly answer: TaskEither<EcbError, UserIdentity> }
-  | { readonly kind: 'thread'; readonly expiresAt: number; readonly answer: TaskEither<EcbError, ThreadGrant> }
+  | {
+      readonly kind: 'thread';
+      readonly expiresAt: number;
+      readonly answer: TaskEither<EcbError, ThreadGrant>;
+      readonly grant: ThreadGrant;
+    }
 ) & { readonly credential: string; slot: number; used: boolean };
 
 /**
@@ -78,8 +83,14 @@ export class CachingTokenVerifier implements TokenVerifier {
     return this.remembering(this.inner.verifyThread(credential), (grant) => {
       // a thread token without exp is valid for as long as it is remembered
       const expiresAt = grant.expiresAt ?? Number.POSITIVE_INFINITY;
-      this.remember({ kind: 'thread', credential, expiresAt, answer: answer(grant), slot: -1, used: false });
+      this.remember({ kind: 'thread', credential, expiresAt, answer: answer(grant), grant, slot: -1, used: false });
     });
+  }
+
+  /** A remembered thread grant, at once (a hit, as `verifyThread` counts it), or undefined. */
+  knownThread(credential: string): ThreadGrant | undefined {
+    const entry = this.hit(credential);
+    return entry?.kind === 'thread' ? entry.grant : undefined;
   }
 
   verifyServer(credential: string): TaskEither<EcbError, void> {

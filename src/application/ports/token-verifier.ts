@@ -21,6 +21,14 @@ export interface TokenVerifier {
   verifyUser(credential: string): TaskEither<EcbError, UserIdentity>;
   /** A thread's credential: which thread, for which members. */
   verifyThread(credential: string): TaskEither<EcbError, ThreadGrant>;
+  /**
+   * The grant of a thread credential this verifier proved before and still
+   * holds valid, at once, without a task to wait for; undefined when it
+   * would have to verify it (then `verifyThread` does). Optional: a
+   * verifier that remembers nothing need not offer it. For the hot path of
+   * every message (sendMessage), whose thread token is nearly always known.
+   */
+  knownThread?(credential: string): ThreadGrant | undefined;
   /** The backend's own short-lived credential for the server API. */
   verifyServer(credential: string): TaskEither<EcbError, void>;
 }

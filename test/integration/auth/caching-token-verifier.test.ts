@@ -73,6 +73,43 @@ describe('CachingTokenVerifier', () => {
     expect(verifyThread.callCount).to.equal(2);
   });
 
+  it('knows a thread token it verified, at once (knownThread), until its expiry; nothing before that', async () => {
+    const verifyThread = sinon.spy(inner, 'verifyThread');
+    const cache = new CachingTokenVerifier(inner, clock, 10);
+    expect(cache.knownThread('thread-a')).to.equal(undefined);
+    const verified = await accepted(cache.verifyThread('thread-a'));
+    expect(cache.knownThread('thread-a')).to.equal(verified);
+    clock.set(T + 599);
+    expect(cache.knownThread('thread-a')).to.deep.equal(grant('a', T + 600));
+    clock.set(T + 600);
+    expect(cache.knownThread('thread-a')).to.equal(undefined);
+    expect(cache.size).to.equal(0);
+    expect(verifyThread.callCount).to.equal(1);
+  });
+
+  it('knows no thread in a user token, a failed token or a cache of size 0', async () => {
+    const cache = new CachingTokenVerifier(inner, clock, 10);
+    await accepted(cache.verifyUser('user-a'));
+    expect(cache.knownThread('user-a')).to.equal(undefined);
+    await refused(cache.verifyThread('nobody'), 'FORBIDDEN');
+    expect(cache.knownThread('nobody')).to.equal(undefined);
+    const none = new CachingTokenVerifier(inner, clock, 0);
+    await accepted(none.verifyThread('thread-a'));
+    expect(none.knownThread('thread-a')).to.equal(undefined);
+  });
+
+  it('counts knownThread as a use: a token known that way gets its second chance', async () => {
+    const verifyThread = sinon.spy(inner, 'verifyThread');
+    const cache = new CachingTokenVerifier(inner, clock, 2);
+    await accepted(cache.verifyThread('thread-a'));
+    await accepted(cache.verifyThread('thread-b'));
+    expect(cache.knownThread('thread-a')).to.not.equal(undefined);
+    await accepted(cache.verifyThread('thread-c')); // pushes b out, a having been used
+    expect(cache.knownThread('thread-a')).to.not.equal(undefined);
+    expect(cache.knownThread('thread-b')).to.equal(undefined);
+    expect(verifyThread.callCount).to.equal(3);
+  });
+
   it('lets TOKEN_EXPIRED surface after expiry', async () => {
     const cache = new CachingTokenVerifier(inner, clock, 10);
     await accepted(cache.verifyUser('user-a'));
@@ -284,6 +321,10 @@ describe('CachingTokenVerifier', () => {
         fc.asyncProperty(scenarioArb(12), fc.integer({ min: 1, max: 6 }), async ({ tokens, steps }, size) => {
           const reference = countingInner(tokens, tokens.map(() => 0));
           await play(tokens, size, steps, async (step, { cache, calls, clock }) => {
+            const credential = `tok-${step.token}`;
+            // a thread the cache knows at once is the inner verifier's very answer
+            const known = step.as === 'thread' ? cache.knownThread(credential) : undefined;
+            if (known !== undefined) expect(E.right(known)).to.deep.equal(await reference.verifyThread(credential)());
             const got = await verify(cache, step);
             const expected = await verifyOnce(reference, step);
             expect(E.isRight(got)).to.equal(E.isRight(expected));
@@ -293,6 +334,7 @@ describe('CachingTokenVerifier', () => {
               const before = calls[step.token];
               await verifyOnce(cache, step); // just remembered, unless already past its expiry: a hit
               expect(calls[step.token]).to.equal(live ? before : before! + 1);
+              if (step.as === 'thread') expect(cache.knownThread(credential)).to.deep.equal(live ? got.right : undefined);
             }
             expect(cache.size).to.be.at.most(size);
           });

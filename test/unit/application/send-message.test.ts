@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { NewMessage } from '../../../src/application/ports/backend-gateway.js';
 import type { ChatPolicy } from '../../../src/application/chat-policy.js';
+import type { TokenVerifier } from '../../../src/application/ports/token-verifier.js';
 import { SendMessage } from '../../../src/application/send-message.js';
 import {
   backendError,
@@ -236,6 +237,53 @@ describe('SendMessage', () => {
       expect(error._tag).to.equal('FORBIDDEN');
       expect(operationsCalled(world)).to.deep.equal([]);
       expect(world.backend.messagesOf('t2')).to.deep.equal([]);
+    });
+  });
+
+  describe('with a token verifier that knows the thread token already (knownThread)', () => {
+    /** SendMessage over a verifier that knows the seeded thread's token at once, and counts what it verifies. */
+    const setUpKnowing = async (policy: Partial<ChatPolicy> = {}) => {
+      const base = await setUp(policy);
+      const { tokens: fake } = base.world;
+      const grant = rightOf(await fake.verifyThread(base.threadToken)());
+      const verified: string[] = [];
+      const tokens: TokenVerifier = {
+        verifyUser: (credential) => fake.verifyUser(credential),
+        verifyServer: (credential) => fake.verifyServer(credential),
+        verifyThread: (credential) => {
+          verified.push(credential);
+          return fake.verifyThread(credential);
+        },
+        knownThread: (credential) => (credential === base.threadToken ? grant : undefined),
+      };
+      const send = new SendMessage(tokens, base.world.backend, base.world.push, base.world.policy, base.world.clock);
+      return { ...base, send, verified };
+    };
+
+    it('starts the backend call at once, in the same tick, without asking verifyThread', async () => {
+      const { world, send, threadToken, verified } = await setUpKnowing();
+      const outcome = run(send.execute(world.alice, { threadToken, message: aTextMessage('hi') }));
+      expect(operationsCalled(world)).to.deep.equal(['addThreadMessage']);
+      expect(rightOf(await outcome)).to.have.property('messages').with.lengthOf(1);
+      expect(verified).to.deep.equal([]);
+      expect(world.push.messages).to.have.lengthOf(1);
+    });
+
+    it('still refuses a non-member, and a token for another thread than a REST path names', async () => {
+      const { world, send, threadToken } = await setUpKnowing({ blockNonMembers: true });
+      await world.backend.seedThread({ threadId: 't2', memberIds: ['alice'] });
+      expect(leftOf(await run(send.execute(world.carol, { threadToken, message: aTextMessage() })))._tag).to.equal('FORBIDDEN');
+      const other = leftOf(await run(send.execute(aRestActor(world.alice.caller), { threadToken, threadId: 't2', message: aTextMessage() })));
+      expect(other._tag).to.equal('FORBIDDEN');
+      expect(operationsCalled(world)).to.deep.equal([]);
+    });
+
+    it('verifies a token it does not know, as before', async () => {
+      const { world, send, verified } = await setUpKnowing();
+      const seeded = await world.backend.seedThread({ threadId: 't2', memberIds: ['alice', 'bob'] });
+      rightOf(await run(send.execute(world.alice, { threadToken: seeded.thread.threadToken, message: aTextMessage() })));
+      expect(verified).to.deep.equal([seeded.thread.threadToken]);
+      expect(world.backend.messagesOf('t2')).to.have.lengthOf(1);
     });
   });
 
