@@ -21,6 +21,19 @@ const Id = t.refinement(
   `a string of 1 to ${MAX_ID_LENGTH} characters`,
 );
 
+/**
+ * A client's idempotency key: it travels to the backend as the
+ * `Idempotency-Key` header (ECB-SPEC §6) as well as in the body, and a
+ * header carries visible ASCII only (a UUID, a ULID, a nanoid all are); any
+ * other character would make the backend call itself impossible.
+ */
+export const CLIENT_MESSAGE_ID_RULE = `1 to ${MAX_ID_LENGTH} visible ASCII characters (it is sent as the Idempotency-Key header)`;
+export const ClientMessageId = t.refinement(
+  t.string,
+  (s) => s.length > 0 && s.length <= MAX_ID_LENGTH && /^[\x21-\x7e]+$/.test(s),
+  CLIENT_MESSAGE_ID_RULE,
+);
+
 const Finite = t.refinement(t.number, Number.isFinite, 'a finite number');
 
 export const PagingRequestCodec = checkedFirst(
@@ -40,7 +53,7 @@ const MemberIds = t.refinement(
 export const CreateThreadRequestCodec = checkedFirst(
   t.intersection([
     t.type({ memberIds: MemberIds, message: OutgoingMessageCodec }),
-    t.partial({ clientMessageId: t.union([Id, t.undefined]) }),
+    t.partial({ clientMessageId: t.union([ClientMessageId, t.undefined]) }),
   ]),
 );
 export type CreateThreadRequest = t.TypeOf<typeof CreateThreadRequestCodec>;
@@ -59,7 +72,7 @@ export type LeaveThreadRequest = t.TypeOf<typeof LeaveThreadRequestCodec>;
 export const SendMessageRequestCodec = checkedFirst(
   t.intersection([
     t.type({ threadToken: t.string, message: OutgoingMessageCodec }),
-    t.partial({ clientMessageId: t.union([Id, t.undefined]) }),
+    t.partial({ clientMessageId: t.union([ClientMessageId, t.undefined]) }),
   ]),
 );
 export type SendMessageRequest = t.TypeOf<typeof SendMessageRequestCodec>;

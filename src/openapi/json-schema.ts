@@ -1,5 +1,5 @@
 import type * as t from 'io-ts/lib/index.js';
-import { MAX_ID_LENGTH, MAX_MEMBER_IDS } from '../application/requests.js';
+import { CLIENT_MESSAGE_ID_RULE, MAX_ID_LENGTH, MAX_MEMBER_IDS } from '../application/requests.js';
 
 /** A JSON Schema (2020-12, the dialect of OpenAPI 3.1) as a plain object. */
 export type JsonSchema = Record<string, unknown>;
@@ -15,6 +15,7 @@ const REFINEMENTS: Readonly<Record<string, JsonSchema>> = {
   PositiveInteger: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
   'a finite number': { type: 'number' },
   [`a string of 1 to ${MAX_ID_LENGTH} characters`]: { type: 'string', minLength: 1, maxLength: MAX_ID_LENGTH },
+  [CLIENT_MESSAGE_ID_RULE]: { type: 'string', minLength: 1, maxLength: MAX_ID_LENGTH, pattern: '^[!-~]+$' },
   [`1 to ${MAX_MEMBER_IDS} member ids`]: {
     type: 'array',
     items: { type: 'string', minLength: 1, maxLength: MAX_ID_LENGTH },

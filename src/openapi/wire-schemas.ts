@@ -1,5 +1,5 @@
 import * as t from 'io-ts/lib/index.js';
-import { AccessTokenRequestCodec, CreateThreadRequestCodec } from '../application/requests.js';
+import { AccessTokenRequestCodec, ClientMessageId, CreateThreadRequestCodec } from '../application/requests.js';
 import { OutgoingMessageCodec, ThreadMessageCodec } from '../domain/message.js';
 import { ThreadAndMessagesCodec, ThreadCodec } from '../domain/thread.js';
 import { UserCodec } from '../domain/user.js';
@@ -45,19 +45,19 @@ export const BackendRequestCodecs = {
   getThreads: Paging,
   createThread: t.intersection([
     t.type({ user: UserReferenceCodec, memberIds: t.array(t.string), message: OutgoingMessageCodec }),
-    t.partial({ clientMessageId: t.string }),
+    t.partial({ clientMessageId: ClientMessageId }),
   ]),
   getThread: t.intersection([t.type({ user: UserReferenceCodec, threadId: t.string }), t.partial({ since: t.number })]),
   addThreadMessage: t.intersection([
     t.type({ user: UserReferenceCodec, threadId: t.string, message: OutgoingMessageCodec }),
-    t.partial({ clientMessageId: t.string }),
+    t.partial({ clientMessageId: ClientMessageId }),
   ]),
 } as const;
 
 /** The REST bodies a client sends (ECB-SPEC §4); the thread token travels in X-Thread-Token. */
 export const SendMessageBodyCodec = t.intersection([
   t.type({ message: OutgoingMessageCodec }),
-  t.partial({ clientMessageId: t.string }),
+  t.partial({ clientMessageId: ClientMessageId }),
 ]);
 
 /** The server API's push body (ECB-SPEC §5). */

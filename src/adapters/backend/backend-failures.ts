@@ -3,6 +3,7 @@ import {
   backendUnavailable,
   badRequest,
   forbidden,
+  internal,
   notFound,
   rateLimited,
   unauthorized,
@@ -63,6 +64,8 @@ export const statusFailure = (status: number, explanation: string | undefined, o
 };
 
 const REFUSED = new Set(['ECONNREFUSED']);
+/** undici's refusal of a request it will not send (a header value outside what HTTP carries, say). */
+const INVALID_REQUEST = 'UND_ERR_INVALID_ARG';
 const RESET = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
 /** The `code`s and messages along an error's chain of causes (fetch wraps the socket error). */
@@ -98,6 +101,11 @@ export const transportFailure = (
   }
   const { code, detail } = describe(error);
   const cause = { operation, code, detail };
+  if (code === INVALID_REQUEST) {
+    // the HTTP client refused to send what ECB built (a header value it cannot carry): no backend
+    // was asked, so it says nothing about the backend and is not counted against it
+    return { error: internal('ECB could not build the backend request', cause), retryable: false };
+  }
   if (code !== undefined && REFUSED.has(code)) {
     return { error: backendUnavailable('the backend refused the connection', cause), retryable: true };
   }

@@ -226,3 +226,26 @@ for (const backendClient of BACKEND_CLIENTS) describe(`HttpBackendGateway: failu
     });
   });
 });
+
+describe('HttpBackendGateway: a request the HTTP client will not send (undici)', () => {
+  let f: BackendFixture;
+  beforeEach(async () => {
+    f = await startBackendFixture({ config: { backendClient: 'undici' } });
+  });
+  afterEach(async () => f.close());
+
+  it('is INTERNAL, not BACKEND_UNAVAILABLE, reaches no backend and does not count against it (a header value HTTP cannot carry)', async () => {
+    // the socket and REST edges refuse such a clientMessageId as BAD_REQUEST; this is the gateway's own guard
+    const gateway = await f.gatewayWith({ backendBreakerThreshold: 1 });
+    const created = await succeeds(gateway.createThread(f.alice, { memberIds: ['bob'], message: text('hi') }));
+    for (let i = 0; i < 3; i++) {
+      await failsWith(
+        'INTERNAL',
+        gateway.addThreadMessage(f.alice, { threadId: created.thread.threadId, message: text('x'), clientMessageId: '消息-1' }),
+      );
+    }
+    expect(f.stub.requestsTo('addThreadMessage')).to.deep.equal([]);
+    // a breaker of threshold 1 would have opened on one BACKEND_UNAVAILABLE: the next call still goes through
+    await succeeds(gateway.addThreadMessage(f.alice, { threadId: created.thread.threadId, message: text('ok'), clientMessageId: 'm-1' }));
+  });
+});

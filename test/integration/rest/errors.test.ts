@@ -34,6 +34,10 @@ describe('REST mirror: errors', () => {
       expectRestError(await api.post('/api/v1/threads', [1, 2], { token }), 'BAD_REQUEST');
       expectRestError(await api.post(`/api/v1/threads/${PEER_THREAD_ID}/messages`, 'hello', { token, threadToken }), 'BAD_REQUEST');
       expectRestError(await api.post(`/api/v1/threads/${PEER_THREAD_ID}/messages`, { message: { type: 'text' } }, { token, threadToken }), 'BAD_REQUEST');
+      // a clientMessageId travels as the Idempotency-Key header: visible ASCII only, or no backend call could carry it
+      const hi = { type: 'text', data: { messageText: 'hi' } };
+      expectRestError(await api.post(`/api/v1/threads/${PEER_THREAD_ID}/messages`, { message: hi, clientMessageId: '消息-1' }, { token, threadToken }), 'BAD_REQUEST');
+      expectRestError(await api.post('/api/v1/threads', { memberIds: ['bob'], message: hi, clientMessageId: 'é' }, { token }), 'BAD_REQUEST');
       expect(world.stub.requests).to.deep.equal([]);
     });
 

@@ -58,6 +58,12 @@ describe('socket: malformed payloads', () => {
     ['sendMessage', 'a typing message whose data is not a boolean', { threadToken, message: { type: 'typing', data: 'yes' } }],
     ['sendMessage', 'a text message whose messageText is a number', { threadToken, message: { type: 'text', data: { messageText: 1 } } }],
     ['sendMessage', 'an over-long clientMessageId', { threadToken, message: text('hi'), clientMessageId: 'x'.repeat(300) }],
+    // it travels as the Idempotency-Key header, which carries visible ASCII only
+    ['sendMessage', 'a clientMessageId with CJK characters', { threadToken, message: text('hi'), clientMessageId: '消息-1' }],
+    ['sendMessage', 'a clientMessageId with an emoji', { threadToken, message: text('hi'), clientMessageId: 'm-😀' }],
+    ['sendMessage', 'a clientMessageId with a line break', { threadToken, message: text('hi'), clientMessageId: 'm-1\r\nX-Evil: 1' }],
+    ['sendMessage', 'a clientMessageId with a space', { threadToken, message: text('hi'), clientMessageId: 'm 1' }],
+    ['createThread', 'a clientMessageId with a non-ASCII letter', { memberIds: ['bob'], message: text('hi'), clientMessageId: 'café-1' }],
     ['sendMessage', 'the message only under __proto__', withProto(`{"threadToken":${JSON.stringify(threadToken)},"__proto__":{"message":${JSON.stringify(text('hi'))}}}`)],
     ['sendMessage', 'the message fields only under its __proto__', withProto(`{"threadToken":${JSON.stringify(threadToken)},"message":{"__proto__":${JSON.stringify(text('hi'))}}}`)],
   ];

@@ -54,6 +54,14 @@ describe('decodeRequest', () => {
       expect(rightOf(decodeRequest(AccessTokenRequestCodec)({ accessToken: 'a' }))).to.deep.equal({ accessToken: 'a' });
     });
 
+    it('client message ids of any visible ASCII character (UUIDs, ULIDs, nanoids and the like)', () => {
+      const visible = Array.from({ length: 0x7e - 0x21 + 1 }, (_, i) => String.fromCharCode(0x21 + i)).join('');
+      for (const clientMessageId of [visible, '5f0c3e0e-1b8f-4a43-9f0e-3d1c1a1b2c3d', '01HZY3V8Q2', 'V1StGXR8_Z5jdHi6B-myT']) {
+        const request = { threadToken: 't', message: text, clientMessageId };
+        expect(rightOf(decodeRequest(SendMessageRequestCodec)(request))).to.deep.equal(request);
+      }
+    });
+
     it('member ids and client message ids of exactly the maximum length', () => {
       const id = 'x'.repeat(MAX_ID_LENGTH);
       const request = { memberIds: [id], message: text, clientMessageId: id };
@@ -85,6 +93,12 @@ describe('decodeRequest', () => {
         input: { memberIds: ['bob'], message: text, clientMessageId: 'x'.repeat(MAX_ID_LENGTH + 1) },
         field: 'clientMessageId',
       },
+      ...['消息', 'é', 'a b', 'tab\there', 'line\nbreak', '\u007f'].map((clientMessageId) => ({
+        name: `a clientMessageId a header cannot carry (${JSON.stringify(clientMessageId)})`,
+        decode: decodeRequest(SendMessageRequestCodec),
+        input: { threadToken: 't', message: text, clientMessageId },
+        field: 'clientMessageId',
+      })),
       { name: 'a missing message', decode: decodeRequest(CreateThreadRequestCodec), input: { memberIds: ['bob'] }, field: 'message' },
       {
         name: 'a numeric message type',
