@@ -36,7 +36,7 @@ export class CreateThread {
     }
     return pipe(
       validateOutgoingMessage(this.policy.maxMessageBytes)(request.message),
-      E.map(() => request),
+      E.map((message) => ({ ...request, message })),
     );
   }
 

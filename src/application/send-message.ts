@@ -64,7 +64,7 @@ export class SendMessage {
     const verified = known !== undefined ? E.right(known) : await this.tokens.verifyThread(input.threadToken)();
     const grant = checkThreadAccess(this.policy, access, verified);
     if (E.isLeft(grant)) return grant;
-    if (isTyping(input.message)) {
+    if (isTyping(valid.right)) {
       if (!grant.right.memberIds.includes(access.userId)) {
         const allowed = await this.backend.getThread(actor.caller, { threadId: grant.right.threadId, since: this.clock.nowSeconds() })();
         if (E.isLeft(allowed)) return allowed;
@@ -73,7 +73,7 @@ export class SendMessage {
     }
     const answer = await this.backend.addThreadMessage(actor.caller, {
       threadId: grant.right.threadId,
-      message: input.message,
+      message: valid.right,
       clientMessageId: input.clientMessageId,
     })();
     return E.isLeft(answer) ? answer : this.stored(actor, answer.right, input.clientMessageId !== undefined);

@@ -103,6 +103,9 @@ const keyCount = (value: object): number => {
 /**
  * The rules every outgoing message obeys: a non-empty type, at most
  * `maxBytes`, `text` carries `{ messageText: string }`, `typing` a boolean.
+ * A valid message is answered as `{ type, data }` alone: any other key the
+ * client put beside them (a `fromUserId`, a `messageId`) is counted in its
+ * size, as sent, and never forwarded (ECB-SPEC §3: `message: { type, data }`).
  */
 export const validateOutgoingMessage =
   (maxBytes: number) =>
@@ -123,7 +126,7 @@ export const validateOutgoingMessage =
     if (message.type === TYPING && typeof message.data !== 'boolean') {
       return E.left(badRequest('a "typing" message needs a boolean data'));
     }
-    return E.right(message);
+    return E.right({ type: message.type, data: message.data });
   };
 
 /** Messages strictly later than `since` (times compare as numbers). */

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { CreateThread } from '../../../src/application/create-thread.js';
 import { backendUnavailable, forbidden } from '../../../src/domain/errors.js';
+import type { OutgoingMessage } from '../../../src/domain/message.js';
 import { aRestActor, aTextMessage, aTypingSignal } from '../../support/builders.js';
 import { leftOf, rightOf } from '../domain/expect-either.js';
 import { aWorld, operationsCalled, run } from './world.js';
@@ -20,6 +21,13 @@ describe('CreateThread', () => {
     expect(stored[0]).to.deep.include({ fromUserId: 'alice', type: 'text', data: { messageText: 'hi bob' } });
     expect(created.messages).to.deep.equal(stored);
     expect(created.thread.members.map((m) => m.userId)).to.have.members(['alice', 'bob']);
+  });
+
+  it('forwards only the first message\'s type and data, whatever else the client put beside them', async () => {
+    const { world, create } = setUp();
+    const message = { type: 'text', data: { messageText: 'hi' }, messageId: 'forged' } as OutgoingMessage;
+    rightOf(await run(create.execute(world.alice, { memberIds: ['bob'], message, clientMessageId: 'c-1' })));
+    expect(world.backend.calls[0]?.input).to.deep.include({ message: { type: 'text', data: { messageText: 'hi' } }, clientMessageId: 'c-1' });
   });
 
   it('subscribes the creating connection to the new thread', async () => {

@@ -14,6 +14,7 @@ import {
   unauthorized,
   type EcbError,
 } from '../../../src/domain/errors.js';
+import type { OutgoingMessage } from '../../../src/domain/message.js';
 import type { ThreadAndMessages } from '../../../src/domain/thread.js';
 import type { Caller } from '../../../src/domain/user.js';
 import { aGrant, aMessage, aRestActor, aTextMessage, aTypingSignal } from '../../support/builders.js';
@@ -73,6 +74,13 @@ describe('SendMessage', () => {
       const data = { order: 42, items: ['a', { b: null }] };
       await run(send.execute(world.alice, { threadToken, message: { type: 'order', data } }));
       expect(world.backend.messagesOf('t1')[1]).to.deep.include({ type: 'order', data });
+    });
+
+    it('forwards only the message\'s type and data, whatever else the client put beside them', async () => {
+      const { world, send, threadToken } = await setUp();
+      const message = { type: 'text', data: { messageText: 'hi' }, fromUserId: 'bob', creationTime: 1 } as OutgoingMessage;
+      rightOf(await run(send.execute(world.alice, { threadToken, message })));
+      expect((world.backend.calls[0]?.input as NewMessage).message).to.deep.equal({ type: 'text', data: { messageText: 'hi' } });
     });
 
     it('is stored once when sent twice with the same clientMessageId', async () => {

@@ -192,6 +192,13 @@ describe('message rules', () => {
       expect(valid).to.deep.equal({ type: 'order-update', data: { nested: { list: [1, 'two', null] }, flag: false } });
     });
 
+    it('answers type and data alone: another key beside them counts in the size, as sent, and is dropped', () => {
+      const sent = { type: 'text', data: { messageText: 'hi' }, fromUserId: 'someone-else', messageId: 'forged' } as OutgoingMessage;
+      expect(rightOf(validate(sent))).to.deep.equal({ type: 'text', data: { messageText: 'hi' } });
+      const padded = { type: 'text', data: { messageText: 'hi' }, padding: 'x'.repeat(limit) } as OutgoingMessage;
+      expect(leftOf(validate(padded))._tag).to.equal('PAYLOAD_TOO_LARGE');
+    });
+
     it('refuses an empty type and a missing data as BAD_REQUEST', () => {
       expect(leftOf(validate({ type: '', data: 1 }))._tag).to.equal('BAD_REQUEST');
       expect(leftOf(validate({ type: 'custom', data: undefined }))._tag).to.equal('BAD_REQUEST');
