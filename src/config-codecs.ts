@@ -37,19 +37,35 @@ export const Flag = new t.Type<boolean, string, unknown>(
 );
 
 /** An absolute URL with one of these protocols, without trailing slashes. */
-export const UrlWith = (protocols: readonly string[]): t.Type<string, string, unknown> =>
+export const UrlWith = (
+  protocols: readonly string[],
+  rule?: { readonly described: string; readonly holds: (url: URL) => boolean },
+): t.Type<string, string, unknown> =>
   new t.Type<string, string, unknown>(
-    `a ${protocols.join(' or ')} URL`,
+    `a ${protocols.join(' or ')} URL${rule === undefined ? '' : ` ${rule.described}`}`,
     (u): u is string => typeof u === 'string',
     (u, c) => {
       if (typeof u !== 'string') return t.failure(u, c);
       const parsed = E.tryCatch(() => new URL(u), () => undefined);
-      return E.isRight(parsed) && protocols.includes(parsed.right.protocol)
+      return E.isRight(parsed) && protocols.includes(parsed.right.protocol) && (rule?.holds(parsed.right) ?? true)
         ? t.success(u.replace(/\/+$/, ''))
         : t.failure(u, c);
     },
     (s) => s,
   );
+
+/** The backend's base URL: the operation is appended to its path, so a query, a fragment or credentials could only be lost or misplaced. */
+export const BACKEND_URL_RULE = {
+  described: 'without user, password, query or fragment (send a key with ECB_BACKEND_API_KEY)',
+  holds: (url: URL): boolean => url.username === '' && url.password === '' && url.search === '' && url.hash === '',
+} as const;
+
+/** What the Redis client reads from its URL: a database number as the path, user and password percent-encoded. */
+export const REDIS_URL_RULE = {
+  described: 'whose path is empty or a database number, with user and password percent-encoded',
+  holds: (url: URL): boolean =>
+    /^\/?(\d+)?$/.test(url.pathname) && E.isRight(E.tryCatch(() => decodeURIComponent(url.username) + decodeURIComponent(url.password), () => undefined)),
+} as const;
 
 /** One of a few words, any case. */
 export const OneOf = <const W extends string>(words: readonly W[]): t.Type<W, string, unknown> =>

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts/lib/index.js';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Flag, Matching, OneOf, UrlWith, WholeNumber } from './config-codecs.js';
+import { BACKEND_URL_RULE, Flag, Matching, OneOf, REDIS_URL_RULE, UrlWith, WholeNumber } from './config-codecs.js';
 
 /** Where the keys that verify every token come from (exactly one source). */
 export type KeySource =
@@ -149,8 +149,8 @@ const integer = (env: Env, name: string, fallback: number, min: number, max: num
 
 const boolean = (env: Env, name: string, fallback: boolean): boolean => decoded(env, name, Flag) ?? fallback;
 
-const url = (env: Env, name: string, protocols: readonly string[]): string | undefined =>
-  decoded(env, name, UrlWith(protocols), withoutCredentials);
+const url = (env: Env, name: string, protocols: readonly string[], rule?: Parameters<typeof UrlWith>[1]): string | undefined =>
+  decoded(env, name, UrlWith(protocols, rule), withoutCredentials);
 
 // SPKI, or PKCS#1 (what .NET's RSA.ExportRSAPublicKeyPem and `openssl rsa -RSAPublicKey_out` write): both are
 // read by Node and given to the verifier as SPKI
@@ -335,9 +335,9 @@ export const DEFAULT_EVENT_LOOP_RESOLUTION_MS = 50;
  * ConfigError naming the first bad or missing setting.
  */
 export const loadConfig = (env: Env = process.env): EcbConfig => {
-  const backendUrl = url(env, 'ECB_BACKEND_URL', ['http:', 'https:']);
+  const backendUrl = url(env, 'ECB_BACKEND_URL', ['http:', 'https:'], BACKEND_URL_RULE);
   if (backendUrl === undefined) throw new ConfigError('ECB_BACKEND_URL', 'is required (the base URL of your backend)');
-  const maxMessageBytes = integer(env, 'ECB_MAX_MESSAGE_BYTES', 65_536, 64, 16 * 1024 * 1024);
+  const maxMessageBytes = integer(env, 'ECB_MAX_MESSAGE_BYTES', 65_536, 1, 16 * 1024 * 1024);
   return {
     port: integer(env, 'ECB_PORT', 8080, 0, 65_535),
     host: text(env, 'ECB_HOST') ?? '0.0.0.0',
@@ -345,10 +345,11 @@ export const loadConfig = (env: Env = process.env): EcbConfig => {
     keys: keySource(env),
     blockNonMembers: boolean(env, 'ECB_BLOCK_NON_MEMBERS', true),
     backendTimeoutMs: integer(env, 'ECB_BACKEND_TIMEOUT_MS', 5_000, 1, 600_000),
-    backendApiKey: text(env, 'ECB_BACKEND_API_KEY'),
+    // a header value: visible ASCII and inner spaces; a secret, so a bad one is not quoted
+    backendApiKey: decoded(env, 'ECB_BACKEND_API_KEY', Matching(/^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/, 'visible ASCII characters (it is sent as the X-ECB-Key header)'), () => '(not shown)'),
     backendClient: backendClient(env),
     corsOrigins: origins(env),
-    redisUrl: url(env, 'ECB_REDIS_URL', ['redis:', 'rediss:']),
+    redisUrl: url(env, 'ECB_REDIS_URL', ['redis:', 'rediss:'], REDIS_URL_RULE),
     redisChannelPrefix: channelPrefix(env),
     maxMessageBytes,
     jwtIssuer: text(env, 'ECB_JWT_ISSUER'),

@@ -93,6 +93,16 @@ describe('loadConfig (ECB-SPEC §7)', () => {
     ['ECB_LOG_LEVEL', { ECB_LOG_LEVEL: 'loud' }],
     ['ECB_BACKEND_CLIENT', { ECB_BACKEND_CLIENT: 'fetch' }],
     ['ECB_REDIS_URL', { ECB_REDIS_URL: 'http://127.0.0.1:6379' }],
+    // what the Redis client would throw on later, blamed on the listening address
+    ['ECB_REDIS_URL', { ECB_REDIS_URL: 'redis://127.0.0.1:6379/abc' }],
+    ['ECB_REDIS_URL', { ECB_REDIS_URL: 'redis://:%zz@127.0.0.1:6379' }],
+    // the operation is appended to the path: a query or credentials would be misplaced or dropped
+    ['ECB_BACKEND_URL', { ECB_BACKEND_URL: 'http://backend.internal/ecb?tenant=1' }],
+    ['ECB_BACKEND_URL', { ECB_BACKEND_URL: 'http://svc:pa55@backend.internal/ecb' }],
+    ['ECB_BACKEND_URL', { ECB_BACKEND_URL: 'http://backend.internal/ecb#top' }],
+    // a header value: sending it would fail every backend call
+    ['ECB_BACKEND_API_KEY', { ECB_BACKEND_API_KEY: 'clé-secrète' }],
+    ['ECB_BACKEND_API_KEY', { ECB_BACKEND_API_KEY: 'key\r\nX-Evil: 1' }],
     ['ECB_REDIS_CHANNEL_PREFIX', { ECB_REDIS_CHANNEL_PREFIX: 'has space' }],
     ['ECB_CORS_ORIGINS', { ECB_CORS_ORIGINS: 'https://chat.example.com/path' }],
     ['ECB_PUBLIC_KEY', { ECB_PUBLIC_KEY: 'not a key' }],
@@ -125,6 +135,25 @@ describe('loadConfig (ECB-SPEC §7)', () => {
     }
     // a value with no credentials is quoted as it is
     expect(failure({ ...minimal(), ECB_REDIS_URL: 'http://127.0.0.1:6379' }).message).to.contain('got "http://127.0.0.1:6379"');
+  });
+
+  it('accepts a Redis URL with a database number and encoded credentials, an API key with inner spaces, and a 1-byte message limit', () => {
+    const config = loadConfig({
+      ...minimal(),
+      ECB_REDIS_URL: 'rediss://ecb:p%40ss@redis.internal:6380/2',
+      ECB_BACKEND_API_KEY: 'Key 123 abc',
+      ECB_MAX_MESSAGE_BYTES: '1',
+    });
+    expect(config.redisUrl).to.equal('rediss://ecb:p%40ss@redis.internal:6380/2');
+    expect(config.backendApiKey).to.equal('Key 123 abc');
+    expect(config.maxMessageBytes).to.equal(1);
+    expect(loadConfig({ ...minimal(), ECB_REDIS_URL: 'redis://127.0.0.1:6379/' }).redisUrl).to.equal('redis://127.0.0.1:6379');
+  });
+
+  it('never quotes a refused ECB_BACKEND_API_KEY: it is a secret', () => {
+    const error = failure({ ...minimal(), ECB_BACKEND_API_KEY: 'sécret-hunter2' });
+    expect(error.variable).to.equal('ECB_BACKEND_API_KEY');
+    expect(error.message).not.to.contain('hunter2');
   });
 
   it('accepts a PKCS#1 public key ("BEGIN RSA PUBLIC KEY", as .NET exports it) and hands it on as SPKI', () => {
