@@ -79,10 +79,12 @@ export class SocketIoPushChannel implements PushChannel {
     return TE.tryCatch(
       async () => {
         this.flush();
-        const reachesAll = this.hub.canReachAllNodes();
-        // This node's sockets go in any case; the backend retries the 503, and a repeat is harmless.
-        (reachesAll ? this.hub.io : this.hub.io.local).in(userRoom(userId)).disconnectSockets(true);
-        if (!reachesAll) throw new Error('the other nodes are unreachable');
+        // This node's sockets go at once, in any case: a cross-node adapter (Redis) would only close
+        // them when its own broadcast comes back to this node. The backend retries a 503, and a
+        // repeat is harmless.
+        this.hub.io.local.in(userRoom(userId)).disconnectSockets(true);
+        if (!this.hub.canReachAllNodes()) throw new Error('the other nodes are unreachable');
+        this.hub.io.in(userRoom(userId)).disconnectSockets(true);
         await this.hub.handedToAllNodes();
         this.metrics.pushed('disconnect');
       },

@@ -41,7 +41,12 @@ describe('SocketIoPushChannel', () => {
       disconnectSockets: () => log.push(`disconnect ${String(rooms)}`),
     });
     const socket = { join: async (room: string) => joins.push(`${room} after [${log.join(', ')}]`), leave: async () => undefined };
-    const io = { to: (rooms: string | string[]) => target(rooms), in: (room: string) => target(room), sockets: { sockets: new Map([['s1', socket]]) } };
+    const io = {
+      to: (rooms: string | string[]) => target(rooms),
+      in: (room: string) => target(room),
+      local: { in: (room: string) => target(`${room} (this node)`) },
+      sockets: { sockets: new Map([['s1', socket]]) },
+    };
     const handedToAllNodes = async (): Promise<void> => {
       confirmations.push([...log]);
       if (!otherNodesReachable) throw new Error('Redis is not connected');
@@ -66,10 +71,18 @@ describe('SocketIoPushChannel', () => {
     expect(joins).to.deep.equal(['thread:t1 after [message to thread:t1]']);
   });
 
-  it('sends what is pending before disconnecting a user', async () => {
+  it('sends what is pending before disconnecting a user: this node\'s sockets first, at once, then every node\'s', async () => {
     push.pushThread(['u1'], aThread({ threadId: 't1' }));
-    await push.disconnectUser('u1')();
-    expect(log).to.deep.equal(['thread to user:u1', 'disconnect user:u1']);
+    rightOf(await push.disconnectUser('u1')());
+    expect(log).to.deep.equal(['thread to user:u1', 'disconnect user:u1 (this node)', 'disconnect user:u1']);
+    expect(confirmations).to.deep.equal([log]);
+  });
+
+  it('disconnects this node\'s sockets even when the other nodes cannot be reached, and then fails with BACKEND_UNAVAILABLE', async () => {
+    otherNodesReachable = false;
+    const error = leftOf(await push.disconnectUser('u1')());
+    expect(error._tag).to.equal('BACKEND_UNAVAILABLE');
+    expect(log).to.deep.equal(['disconnect user:u1 (this node)']);
   });
 
   it('hands over what is pending at once, then confirms it reached every node', async () => {
