@@ -155,9 +155,9 @@ const threadTokenOf = (ctx: Context): string | undefined => {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Query strings carry text; paging wants whole numbers, or nothing. */
+/** Query strings carry text; paging wants whole numbers, or nothing (an empty value, as in `?pageSize=`, is nothing, as `since` has it). */
 const queryNumber = (value: unknown): number | undefined | typeof NOT_A_NUMBER => {
-  if (value === undefined) return undefined;
+  if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string' || !/^-?\d+$/.test(value)) return NOT_A_NUMBER;
   return Number(value);
 };

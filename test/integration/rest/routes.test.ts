@@ -67,7 +67,15 @@ describe('REST mirror: routes', () => {
       });
     });
 
-    for (const query of ['pageSize=ten', 'pageStartIndex=1.5', 'pageSize=', 'pageSize=101', 'pageSize=0', 'pageStartIndex=-1', 'pageSize=1e1']) {
+    it("reads an empty paging value (the spec's own `?pageStartIndex=&pageSize=`) as absent: the defaults, 0 and 20", async () => {
+      const plain = await api.get('/api/v1/contacts', { token });
+      const empty = await api.get('/api/v1/contacts?pageStartIndex=&pageSize=', { token });
+      expect(empty.status).to.equal(200);
+      expect(empty.body).to.deep.equal(plain.body);
+      expect((await api.get('/api/v1/threads?pageSize=', { token })).status).to.equal(200);
+    });
+
+    for (const query of ['pageSize=ten', 'pageStartIndex=1.5', 'pageSize=%20', 'pageSize=101', 'pageSize=0', 'pageStartIndex=-1', 'pageSize=1e1']) {
       it(`refuses ?${query} with 400 BAD_REQUEST, without calling the backend`, async () => {
         expectRestError(await api.get(`/api/v1/contacts?${query}`, { token }), 'BAD_REQUEST');
         expectRestError(await api.get(`/api/v1/threads?${query}`, { token }), 'BAD_REQUEST');
