@@ -21,18 +21,38 @@ export interface Failure {
 }
 
 const JWT_SHAPED = /eyJ[\w-]*\.[\w-]*\.[\w-]*/g;
+/** A PEM block (a private key, a certificate), or what is left of one cut short. */
+const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(?:-----END [A-Z0-9 ]+-----|$)/g;
+/**
+ * One frame of a stack trace, as Node, browsers' V8, Java and .NET write
+ * them: `at fn (/srv/app.js:42:11)`, `at /srv/app.js:42:11`,
+ * `at com.acme.Y.run(Y.java:42)`, `at Acme.Y.Run() in C:\src\Y.cs:line 42`.
+ */
+const STACK_FRAME = new RegExp(
+  [
+    String.raw`\bat\s+(?:async\s+)?[^\s()]+\s+\([^()\s]*:\d+(?::\d+)?\)`, // at fn (/srv/app.js:42:11)
+    String.raw`\bat\s+(?:async\s+)?[^\s()]*[/\\][^\s()]*:\d+(?::\d+)?`, // at /srv/app.js:42:11
+    String.raw`\bat\s+[^\s()]+\([^()\s]*:\d+\)`, // at com.acme.Y.run(Y.java:42)
+    String.raw`\bat\s+[^\s()]+\([^()]*\)\s+in\s+\S+:line\s+\d+`, // at Acme.Y.Run() in C:\src\Y.cs:line 42
+  ].join('|'),
+  'g',
+);
 const REDACTED = '[redacted]';
 
 /**
- * The backend's own explanation, safe to pass on: any credential of the call
- * and anything shaped like a JWT removed, then cut to `maxChars`.
+ * The backend's own explanation, safe to pass on (ECB-SPEC §3: no stack
+ * trace or key in an answer): any credential of the call and anything
+ * shaped like a JWT or a PEM key removed, only its first line kept (a
+ * stack trace's frames follow on the next lines), any stack frame on that
+ * line removed, then cut to `maxChars`.
  */
 export const safeBackendMessage = (raw: string, secrets: readonly string[], maxChars: number): string => {
   let message = raw;
   for (const secret of secrets) {
     if (secret.length > 0) message = message.split(secret).join(REDACTED);
   }
-  message = message.replace(JWT_SHAPED, REDACTED);
+  message = message.replace(JWT_SHAPED, REDACTED).replace(PEM_BLOCK, REDACTED);
+  message = (message.split(/\r\n|\r|\n/, 1)[0] ?? '').replace(STACK_FRAME, REDACTED).trimEnd();
   return message.length > maxChars ? `${message.slice(0, maxChars)}…` : message;
 };
 

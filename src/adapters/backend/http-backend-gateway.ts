@@ -86,7 +86,7 @@ export class HttpBackendGateway implements BackendGateway {
       payload: JSON.stringify({ accessToken }),
       headers: this.headers(requestId),
       decode: userTokenAnswer,
-      secrets: [accessToken],
+      secrets: this.secretsWith(accessToken),
     });
   }
 
@@ -144,6 +144,11 @@ export class HttpBackendGateway implements BackendGateway {
     return headers;
   }
 
+  /** What a call sends that no answer may repeat: its own credential, and the key of every call. */
+  private secretsWith(credential: string): readonly string[] {
+    return this.config.backendApiKey === undefined ? [credential] : [credential, this.config.backendApiKey];
+  }
+
   /** A call made as `caller`: `body` names the user first (see above). */
   private asCaller<A>(
     caller: Caller,
@@ -157,7 +162,7 @@ export class HttpBackendGateway implements BackendGateway {
       payload: JSON.stringify(body),
       headers: this.headers(caller.requestId, caller.credential, clientMessageId),
       decode,
-      secrets: [caller.credential],
+      secrets: this.secretsWith(caller.credential),
     };
   }
 

@@ -97,6 +97,34 @@ for (const backendClient of BACKEND_CLIENTS) describe(`HttpBackendGateway: failu
       expect(error.message).to.match(/^your token \[redacted\] is fine/);
     });
 
+    it('passes on no stack trace and no PEM key from error.message: its first line only, any frame on it and any key block redacted', async () => {
+      const cases: Array<[string, string]> = [
+        ['Error: db exploded\n    at Query.run (/srv/app/db.js:42:11)\n    at async handler (/srv/app/routes.js:7:3)', 'Error: db exploded'],
+        ['failed at Query.run (/srv/app/db.js:42:11)', 'failed [redacted]'],
+        ['failed at /srv/app/db.js:42:11', 'failed [redacted]'],
+        ['failed at com.acme.Thread.add(Thread.java:42)', 'failed [redacted]'],
+        ['failed at Acme.Threads.Add() in C:\\src\\Threads.cs:line 42', 'failed [redacted]'],
+        ['bad key -----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY----- here', 'bad key [redacted] here'],
+        ['lunch at 12:30 is not a message type', 'lunch at 12:30 is not a message type'],
+      ];
+      for (const [message, passed] of cases) {
+        f.stub.fail('createThread', { status: 422, body: { error: { message } } });
+        const error = await failsWith('BAD_REQUEST', f.gateway.createThread(f.alice, { memberIds: ['bob'], message: text('hi') }));
+        expect(error.message, JSON.stringify(message)).to.equal(passed);
+      }
+    });
+
+    it('never repeats the backend API key (X-ECB-Key) from error.message, on any call', async () => {
+      const key = 'sekret-api-key-123';
+      const gateway = await f.gatewayWith({ backendApiKey: key });
+      f.stub.fail('getContacts', { status: 400, body: { error: { message: `X-ECB-Key ${key} rejected` } } });
+      expect((await failsWith('BAD_REQUEST', gateway.getContacts(f.alice, PAGE))).message).to.equal('X-ECB-Key [redacted] rejected');
+      f.stub.fail('getUserToken', { status: 400, body: { error: { message: `access token access-alice / key ${key}` } } });
+      expect((await failsWith('BAD_REQUEST', gateway.exchangeAccessToken('access-alice', 'request-1'))).message).to.equal(
+        'access token [redacted] / key [redacted]',
+      );
+    });
+
     it('says something of its own when a 400 carries no error.message', async () => {
       f.stub.fail('createThread', { status: 400, body: '<html>Bad Request</html>', contentType: 'text/html' });
       const error = await failsWith('BAD_REQUEST', f.gateway.createThread(f.alice, { memberIds: ['bob'], message: text('hi') }));
