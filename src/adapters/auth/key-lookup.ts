@@ -8,11 +8,19 @@ import {
   type RemoteJWKSet,
 } from 'jose';
 import type { KeySource } from '../../config.js';
+import { TokenBucket, type Rate } from '../token-buckets.js';
 
 /** A JWKS fetch that takes longer than this fails, ms. */
 export const JWKS_TIMEOUT_MS = 5_000;
 /** An unknown `kid` refetches the JWKS at most this often, so forged kids cannot flood the key server, ms. */
 export const JWKS_COOLDOWN_MS = 30_000;
+/**
+ * Within that cooldown, an unknown `kid` may still refetch the JWKS at once
+ * this often: 3 in a row, then one every 10 s. A key the backend has just
+ * added (a rotation) is then accepted at once rather than after up to 30 s,
+ * and forged kids still cost the key server at most 6 fetches a minute.
+ */
+export const JWKS_EARLY_RELOADS: Rate = { burst: 3, perSecond: 0.1 };
 /** A fetched JWKS is trusted this long before it is fetched again, ms. */
 export const JWKS_MAX_AGE_MS = 600_000;
 
@@ -42,12 +50,14 @@ const pemKey = (pem: string): KeyLookup => {
 };
 
 /**
- * The configured JWKS URL and nothing else, with jose's cache and cooldown.
+ * The configured JWKS URL and nothing else, with jose's cache and cooldown,
+ * and a few early refetches for an unknown kid (JWKS_EARLY_RELOADS).
  * A key that cannot be found is the token's fault; a key set that cannot be
  * fetched is not.
  */
 const remoteKeys = (url: string): KeyLookup => {
   let jwks: RemoteJWKSet | undefined;
+  const earlyReloads = new TokenBucket(JWKS_EARLY_RELOADS);
   return async (header, token) => {
     try {
       jwks ??= createRemoteJWKSet(new URL(url), {
@@ -55,7 +65,15 @@ const remoteKeys = (url: string): KeyLookup => {
         cooldownDuration: JWKS_COOLDOWN_MS,
         cacheMaxAge: JWKS_MAX_AGE_MS,
       });
-      return await jwks(header, token);
+      // jose refetches the set for an unknown kid only once its cooldown is over
+      const coolingDown = jwks.coolingDown;
+      try {
+        return await jwks(header, token);
+      } catch (error) {
+        if (!(error instanceof errors.JWKSNoMatchingKey) || !coolingDown || earlyReloads.take() > 0) throw error;
+        await jwks.reload();
+        return await jwks(header, token);
+      }
     } catch (error) {
       if (
         error instanceof errors.JWKSNoMatchingKey ||

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { exportJWK } from 'jose';
 import { JoseTokenVerifier } from '../../../src/adapters/auth/jose-token-verifier.js';
+import { JWKS_EARLY_RELOADS } from '../../../src/adapters/auth/key-lookup.js';
 import { aConfig } from '../../support/config.js';
 import { newKeys, testKeys, type TestKeys } from '../../support/keys.js';
 import { startCountingServer, type CountingServer } from './counting-server.js';
@@ -58,14 +59,23 @@ describe('JoseTokenVerifier with a JWKS URL', () => {
     await refused(verifier.verifyUser(token), 'UNAUTHORIZED', token);
   });
 
-  it('refuses an unknown kid cleanly, and does not refetch the set for every unknown kid', async () => {
+  it('refuses an unknown kid cleanly, and does not refetch the set for every unknown kid (a few at once, then one per 10 s)', async () => {
     await accepted(verifier.verifyUser(await userAt({}, { header: { kid: 'key-1' } })));
-    for (let i = 0; i < 5; i += 1) {
+    for (let i = 0; i < 10; i += 1) {
       const token = await userAt({}, { keys: attacker, header: { kid: `forged-${i}` } });
       await refused(verifier.verifyUser(token), 'UNAUTHORIZED', token);
       await refused(verifier.verifyThread(token), 'FORBIDDEN', token);
     }
-    expect(jwksServer.hits).to.equal(1);
+    expect(jwksServer.hits).to.equal(1 + JWKS_EARLY_RELOADS.burst);
+  });
+
+  it('accepts at once a key added to the set after it was fetched (a rotation), without waiting out the cooldown', async () => {
+    await accepted(verifier.verifyUser(await userAt({}, { header: { kid: 'key-1' } })));
+    const third = await newKeys();
+    jwksServer.answer(200, { keys: [await publicJwk(second, 'key-2'), await publicJwk(third, 'key-3')] });
+    const rotated = await accepted(verifier.verifyUser(await userAt({ userId: 'rotated' }, { keys: third, header: { kid: 'key-3' } })));
+    expect(rotated.user.userId).to.equal('rotated');
+    expect(jwksServer.hits).to.equal(2);
   });
 
   it('refuses a token without kid when the set holds several keys', async () => {
