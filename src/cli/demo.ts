@@ -73,7 +73,7 @@ export const startDemo = async (options: DemoOptions = {}): Promise<RunningDemo>
     }
     lines.push(
       '',
-      'Try it:',
+      'Try it (the node one from the ECB folder, where socket.io-client is installed):',
       `  curl -s -H "Authorization: Bearer <user token>" ${ecb.url}/api/v1/threads`,
       `  node -e "const {io}=require('socket.io-client');const s=io('${ecb.url}',{auth:{accessToken:'access-alice'}});s.on('session',x=>{console.log(x.user);s.close()})"`,
       '',

@@ -8,7 +8,8 @@ commands:
   keygen [--out DIR] [--force]
                             write a new RS256 key pair (DIR/private.pem, DIR/public.pem; default DIR: .)
   demo [--port N]           ECB + a reference backend + the web chat on one port, nothing to configure
-  check-backend <backend-url> --private-key <pem-file> [--access-token T | --user-id U] [--api-key K]
+  check-backend <backend-url> --private-key <pem-file> [--access-token T | --user-id U [--display-name N]]
+                [--member-id M] [--api-key K] [--timeout-ms 5000] [--json]
                             check that your backend follows the ECB backend contract (docs/integrate.md)
   token --private-key <pem-file> (--user-id U [--display-name N] | --thread-id T --member-ids a,b | --server) [--ttl S]
                             print a freshly signed RS256 test token

@@ -11,7 +11,7 @@ export const DEFAULT_SERVER_TOKEN_TTL_SECONDS = 60;
 export const MAX_SERVER_TOKEN_TTL_SECONDS = 300;
 
 export const TOKEN_USAGE =
-  'token --private-key <pem-file> (--user-id U [--display-name N] | --thread-id T --member-ids a,b | --server) [--ttl S]';
+  'token --private-key <pem-file> (--user-id U [--display-name N] | --thread-id T --member-ids a,b | --server) [--ttl S] [--kid K]';
 
 /** Which of the three token kinds to mint (ECB-SPEC §2); kinds never mix claims. */
 export type TokenRequest =
@@ -32,15 +32,16 @@ const claimsOf = (request: TokenRequest): Record<string, unknown> => {
   }
 };
 
-/** Signs a test token RS256 with the backend's private key, as the backend would. */
+/** Signs a test token RS256 with the backend's private key, as the backend would; `kid` names the key in a JWKS. */
 export const mintToken = (
   privateKey: KeyObject,
   request: TokenRequest,
   ttlSeconds: number,
   nowSeconds: number = Math.floor(Date.now() / 1000),
+  kid?: string,
 ): Promise<string> =>
   new SignJWT(claimsOf(request))
-    .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
+    .setProtectedHeader(kid === undefined ? { alg: 'RS256', typ: 'JWT' } : { alg: 'RS256', typ: 'JWT', kid })
     .setIssuedAt(nowSeconds)
     .setExpirationTime(nowSeconds + ttlSeconds)
     .sign(privateKey);
@@ -82,6 +83,7 @@ export const runToken = async (argv: readonly string[]): Promise<void> => {
         'member-ids': { type: 'string' },
         server: { type: 'boolean', default: false },
         ttl: { type: 'string' },
+        kid: { type: 'string' },
       },
     }),
   );
@@ -95,9 +97,10 @@ export const runToken = async (argv: readonly string[]): Promise<void> => {
       : typeof request === 'string' ? request
         : !Number.isSafeInteger(ttl) || ttl < 1 ? '--ttl must be a positive number of seconds'
           : values.server && ttl > MAX_SERVER_TOKEN_TTL_SECONDS ? `--ttl of a server token is at most ${MAX_SERVER_TOKEN_TTL_SECONDS} (ECB refuses longer ones)`
-            : undefined;
+            : values.kid === '' ? '--kid needs the key id of your JWKS'
+              : undefined;
   if (problem !== undefined || typeof request === 'string') return usage(problem ?? '');
   const pem = rsaPrivateKeyPem(values['private-key']!);
   if (isUsageProblem(pem)) return usage(pem.problem);
-  process.stdout.write(`${await mintToken(createPrivateKey(pem), request, ttl)}\n`);
+  process.stdout.write(`${await mintToken(createPrivateKey(pem), request, ttl, undefined, values.kid)}\n`);
 };

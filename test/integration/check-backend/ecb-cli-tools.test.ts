@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { jwtVerify } from 'jose';
+import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { accessTokenOf } from '../../../reference-backend/seed.js';
 import { testKeys } from '../../support/keys.js';
 import { startBackend, type RunningBackend } from './faulty-backend.js';
@@ -120,6 +120,14 @@ describe('the ecb command line for integrators', function () {
       const claims = await verify((await ecb(['token', '--private-key', keyFile, '--server'])).stdout);
       expect(claims['role']).to.equal('server');
       expect(claims.exp! - claims.iat!).to.equal(60);
+    });
+
+    it('names the key with --kid, for an ECB that reads a JWKS (no kid header without it)', async () => {
+      const withKid = await ecb(['token', '--private-key', keyFile, '--user-id', 'alice', '--kid', '2026-11']);
+      expect(decodeProtectedHeader(withKid.stdout.trim())).to.deep.equal({ alg: 'RS256', typ: 'JWT', kid: '2026-11' });
+      const without = await ecb(['token', '--private-key', keyFile, '--server']);
+      expect(decodeProtectedHeader(without.stdout.trim())).to.deep.equal({ alg: 'RS256', typ: 'JWT' });
+      expect((await ecb(['token', '--private-key', keyFile, '--server', '--kid', ''])).code).to.equal(2);
     });
 
     it('refuses a server token ECB would refuse (ttl above 300 s), and mixed kinds', async () => {
