@@ -71,6 +71,12 @@ export const checkBackend = async (options: CheckBackendOptions): Promise<CheckR
     });
   }
   checkLatency(probe, log, timeoutMs);
-  const results = log.results();
+  const results = options.apiKey === undefined ? log.results().map(withApiKeyHint) : log.results();
   return { backendUrl: options.backendUrl, results, passed: results.every((r) => r.verdict !== 'fail') };
 };
+
+/** A backend that checks X-ECB-Key refuses every call of a checker run without --api-key: say so where a 401 was seen. */
+const withApiKeyHint = (result: CheckResult): CheckResult =>
+  result.verdict === 'fail' && result.detail !== undefined && /\bHTTP 401\b/.test(result.detail)
+    ? { ...result, fix: `${result.fix ?? ''} If your backend checks X-ECB-Key (ECB_BACKEND_API_KEY), run the checker with --api-key <key>.`.trim() }
+    : result;

@@ -63,6 +63,15 @@ describe('ecb check-backend against a backend', function () {
     });
   });
 
+  it('tells a run without --api-key against a backend that checks X-ECB-Key to pass it, where it saw a 401', async () => {
+    backend = await startBackend(undefined, { apiKey: 'k-123' });
+    const report = await checkBackend({ backendUrl: backend.url, privateKeyPem: (await testKeys()).privatePem, userId: 'alice' });
+    const failed = report.results.filter((r) => r.verdict === 'fail');
+    expect(failed).to.not.be.empty;
+    for (const result of failed.filter((r) => /HTTP 401/.test(r.detail ?? ''))) expect(result.fix).to.contain('--api-key');
+    expect(failed.some((r) => /HTTP 401/.test(r.detail ?? ''))).to.equal(true);
+  });
+
   describe('that is broken', () => {
     const cases: ReadonlyArray<[string, Fault, string[]]> = [
       ['accepts calls without a user token', faults.noAuthCheck, USER_OPERATIONS.map((op) => `auth-required:${op}`)],
