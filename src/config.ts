@@ -3,6 +3,7 @@ import * as t from 'io-ts/lib/index.js';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { BACKEND_URL_RULE, Flag, Matching, OneOf, REDIS_URL_RULE, UrlWith, WholeNumber } from './config-codecs.js';
+import { DEFAULT_MAX_MESSAGE_DEPTH } from './domain/message.js';
 
 /** Where the keys that verify every token come from (exactly one source). */
 export type KeySource =
@@ -26,6 +27,8 @@ export interface EcbConfig {
   /** Prefix of ECB's Redis Pub/Sub channels; nodes hear each other only when they share it. */
   readonly redisChannelPrefix: string;
   readonly maxMessageBytes: number;
+  /** How deep a message's data may nest (ECB_MAX_MESSAGE_DEPTH). */
+  readonly maxMessageDepth: number;
   readonly jwtIssuer: string | undefined;
   readonly jwtAudience: string | undefined;
   readonly logLevel: LogLevel;
@@ -352,6 +355,7 @@ export const loadConfig = (env: Env = process.env): EcbConfig => {
     redisUrl: url(env, 'ECB_REDIS_URL', ['redis:', 'rediss:'], REDIS_URL_RULE),
     redisChannelPrefix: channelPrefix(env),
     maxMessageBytes,
+    maxMessageDepth: integer(env, 'ECB_MAX_MESSAGE_DEPTH', DEFAULT_MAX_MESSAGE_DEPTH, 1, 10_000),
     jwtIssuer: text(env, 'ECB_JWT_ISSUER'),
     jwtAudience: text(env, 'ECB_JWT_AUDIENCE'),
     logLevel: logLevel(env),

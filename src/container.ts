@@ -48,7 +48,11 @@ export type Overrides = Partial<Record<keyof typeof TOKENS, unknown>>;
  */
 export const buildContainer = (config: EcbConfig, overrides: Overrides = {}): Container => {
   const container = new Container({ defaultScope: 'Singleton' });
-  const policy: ChatPolicy = { blockNonMembers: config.blockNonMembers, maxMessageBytes: config.maxMessageBytes };
+  const policy: ChatPolicy = {
+    blockNonMembers: config.blockNonMembers,
+    maxMessageBytes: config.maxMessageBytes,
+    maxMessageDepth: config.maxMessageDepth,
+  };
 
   // settings and cross-cutting services
   container.bind(TOKENS.Config).toConstantValue(config);

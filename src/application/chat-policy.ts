@@ -8,4 +8,6 @@ export interface ChatPolicy {
   readonly blockNonMembers: boolean;
   /** The largest message accepted, in UTF-8 bytes of its JSON. */
   readonly maxMessageBytes: number;
+  /** How deep a message's `data` may nest (objects and arrays); default 64 (DEFAULT_MAX_MESSAGE_DEPTH). */
+  readonly maxMessageDepth?: number | undefined;
 }

@@ -35,7 +35,7 @@ export class CreateThread {
       return E.left(badRequest('a thread cannot start with a "typing" message'));
     }
     return pipe(
-      validateOutgoingMessage(this.policy.maxMessageBytes)(request.message),
+      validateOutgoingMessage(this.policy.maxMessageBytes, this.policy.maxMessageDepth)(request.message),
       E.map((message) => ({ ...request, message })),
     );
   }

@@ -42,7 +42,7 @@ export class SendMessage {
     private readonly policy: ChatPolicy,
     private readonly clock: Clock,
   ) {
-    this.validate = validateOutgoingMessage(policy.maxMessageBytes);
+    this.validate = validateOutgoingMessage(policy.maxMessageBytes, policy.maxMessageDepth);
   }
 
   // the hot path of ECB: one async frame per message, alive while the backend answers (the task

@@ -100,20 +100,48 @@ const keyCount = (value: object): number => {
   return count;
 };
 
+/** How deep a message's `data` may nest, by default (ECB_MAX_MESSAGE_DEPTH). */
+export const DEFAULT_MAX_MESSAGE_DEPTH = 64;
+
+/**
+ * True when `value` nests objects or arrays more than `maxDepth` deep (a
+ * scalar is depth 0, `{}` and `[]` depth 1). Walks with a stack of its own,
+ * never recursing, and stops at the first node too deep: JSON.stringify and
+ * the encoders after it recurse, and a few thousand levels (a message of a
+ * few KB) overflow the call stack.
+ */
+export const nestsDeeperThan = (value: unknown, maxDepth: number): boolean => {
+  const pending: Array<readonly [unknown, number]> = [[value, 0]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [node, depth] = next;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth + 1 > maxDepth) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (typeof child === 'object' && child !== null) pending.push([child, depth + 1]);
+    }
+  }
+  return false;
+};
+
 /**
  * The rules every outgoing message obeys: a non-empty type, at most
- * `maxBytes`, `text` carries `{ messageText: string }`, `typing` a boolean.
+ * `maxBytes`, `data` nested at most `maxDepth` deep, `text` carries
+ * `{ messageText: string }`, `typing` a boolean.
  * A valid message is answered as `{ type, data }` alone: any other key the
  * client put beside them (a `fromUserId`, a `messageId`) is counted in its
  * size, as sent, and never forwarded (ECB-SPEC §3: `message: { type, data }`).
  */
 export const validateOutgoingMessage =
-  (maxBytes: number) =>
+  (maxBytes: number, maxDepth: number = DEFAULT_MAX_MESSAGE_DEPTH) =>
   (message: OutgoingMessage): E.Either<EcbError, OutgoingMessage> => {
     if (message.type.length === 0) return E.left(badRequest('message.type must not be empty'));
     if (message.data === undefined) return E.left(badRequest('message.data is required'));
-    // most messages are short and flat, whose bound already says they fit: serialized only when it might not
+    // most messages are short and flat, whose bound already says they fit (and that they nest at most
+    // one level): walked and serialized only when it might not
     if (!(messageSizeBound(message) <= maxBytes)) {
+      if (nestsDeeperThan(message.data, maxDepth)) {
+        return E.left(badRequest(`message.data nests deeper than ${maxDepth} levels`));
+      }
       const size = messageSize(message);
       if (size > maxBytes) return E.left(payloadTooLarge(`message is ${size} bytes; the limit is ${maxBytes}`));
     }

@@ -25,6 +25,7 @@ export const aConfig = async (overrides: Partial<EcbConfig> = {}): Promise<EcbCo
   redisUrl: undefined,
   redisChannelPrefix: 'ecb',
   maxMessageBytes: 65_536,
+  maxMessageDepth: 64,
   jwtIssuer: undefined,
   jwtAudience: undefined,
   logLevel: 'silent',

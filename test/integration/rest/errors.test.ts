@@ -41,6 +41,14 @@ describe('REST mirror: errors', () => {
       expect(world.stub.requests).to.deep.equal([]);
     });
 
+    it('400 BAD_REQUEST, not 500: message data nested deeper than ECB_MAX_MESSAGE_DEPTH (20 KB, deep enough to overflow a recursive serializer)', async () => {
+      // written by hand: JSON.stringify itself overflows the stack on it
+      const message = `{"type":"custom","data":${'['.repeat(10_000)}1${']'.repeat(10_000)}}`;
+      expectRestError(await api.send('POST', `/api/v1/threads/${PEER_THREAD_ID}/messages`, `{"message":${message}}`, { token, threadToken }), 'BAD_REQUEST');
+      expectRestError(await api.send('POST', '/api/v1/threads', `{"memberIds":["bob"],"message":${message}}`, { token }), 'BAD_REQUEST');
+      expect(world.stub.requests).to.deep.equal([]);
+    });
+
     it('400 BAD_REQUEST in JSON: a malformed JSON body', async () => {
       expectRestError(await api.send('POST', '/api/v1/threads', '{"memberIds": ["bob"], "message": ', { token }), 'BAD_REQUEST');
       expectRestError(await api.send('POST', '/api/v1/user-token', '{accessToken: access-alice}'), 'BAD_REQUEST');

@@ -75,6 +75,47 @@ describe('socket errors decided by ECB', () => {
     });
   });
 
+  describe('BAD_REQUEST: message data nested deeper than ECB_MAX_MESSAGE_DEPTH', () => {
+    const nested = (depth: number): unknown => {
+      let data: unknown = 1;
+      for (let i = 0; i < depth; i++) data = [data];
+      return data;
+    };
+
+    /**
+     * An event written as its raw Socket.IO packet (the client's encoder would overflow its own stack on
+     * such data), its ack read off the Engine.IO connection.
+     */
+    const rawRequest = (socket: ClientSocket, event: string, payloadJson: string): Promise<Ack> =>
+      new Promise((resolve) => {
+        const id = 900_000 + Math.floor(Math.random() * 90_000);
+        const engine = socket.io.engine;
+        const onMessage = (data: unknown): void => {
+          if (typeof data !== 'string' || !data.startsWith(`3${id}[`)) return;
+          engine.off('message', onMessage);
+          resolve((JSON.parse(data.slice(`3${id}`.length)) as [Ack])[0]);
+        };
+        engine.on('message', onMessage);
+        engine.send(`2${id}[${JSON.stringify(event)},${payloadJson}]`);
+      });
+    const deepJson = (depth: number): string => `${'['.repeat(depth)}1${']'.repeat(depth)}`;
+
+    it('refuses it for sendMessage (typing too) and createThread, however deep, without calling the backend, and keeps serving', async () => {
+      world = await startEcbWorld();
+      const alice = await world.connect('alice');
+      const threadToken = await world.threadToken(PEER_THREAD_ID);
+      // 10,000 levels is 20 KB of JSON, within the size limit; a few thousand overflowed the call stack (INTERNAL)
+      for (const depth of [65, 10_000]) {
+        const token = JSON.stringify(threadToken);
+        expectError(await rawRequest(alice, 'sendMessage', `{"threadToken":${token},"message":{"type":"custom","data":${deepJson(depth)}}}`), 'BAD_REQUEST');
+        expectError(await rawRequest(alice, 'sendMessage', `{"threadToken":${token},"message":{"type":"typing","data":${deepJson(depth)}}}`), 'BAD_REQUEST');
+        expectError(await rawRequest(alice, 'createThread', `{"memberIds":["bob"],"message":{"type":"custom","data":${deepJson(depth)}}}`), 'BAD_REQUEST');
+      }
+      expect(world.stub.requests).to.deep.equal([]);
+      await requestOk(alice, 'sendMessage', { threadToken, message: { type: 'custom', data: nested(64) } });
+    });
+  });
+
   describe('PAYLOAD_TOO_LARGE: a message over ECB_MAX_MESSAGE_BYTES', () => {
     const LIMIT = 200;
     const overhead = Buffer.byteLength(JSON.stringify(text('')));

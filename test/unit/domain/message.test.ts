@@ -6,6 +6,7 @@ import {
   messagesSince,
   storedMessage,
   messageSizeBound,
+  nestsDeeperThan,
   utf8ByteLength,
   validateOutgoingMessage,
   type OutgoingMessage,
@@ -116,6 +117,28 @@ describe('message rules', () => {
     });
   });
 
+  describe('nestsDeeperThan', () => {
+    const nested = (depth: number, leaf: unknown = 1): unknown => {
+      let value = leaf;
+      for (let i = 0; i < depth; i++) value = i % 2 === 0 ? [value] : { k: value };
+      return value;
+    };
+
+    it('counts each object or array as one level, scalars as none', () => {
+      expect(nestsDeeperThan('x', 0)).to.equal(false);
+      expect(nestsDeeperThan({}, 0)).to.equal(true);
+      expect(nestsDeeperThan({}, 1)).to.equal(false);
+      expect(nestsDeeperThan(nested(64), 64)).to.equal(false);
+      expect(nestsDeeperThan(nested(65), 64)).to.equal(true);
+      expect(nestsDeeperThan({ a: 1, b: [2, { c: [3] }] }, 4)).to.equal(false);
+      expect(nestsDeeperThan({ a: 1, b: [2, { c: [3] }] }, 3)).to.equal(true);
+    });
+
+    it('answers for a million levels without overflowing the call stack', () => {
+      expect(nestsDeeperThan(nested(1_000_000), 64)).to.equal(true);
+    });
+  });
+
   describe('validateOutgoingMessage', () => {
     const limit = 100;
     const validate = validateOutgoingMessage(limit);
@@ -197,6 +220,18 @@ describe('message rules', () => {
       expect(rightOf(validate(sent))).to.deep.equal({ type: 'text', data: { messageText: 'hi' } });
       const padded = { type: 'text', data: { messageText: 'hi' }, padding: 'x'.repeat(limit) } as OutgoingMessage;
       expect(leftOf(validate(padded))._tag).to.equal('PAYLOAD_TOO_LARGE');
+    });
+
+    it('refuses data nested deeper than the limit as BAD_REQUEST, however deep, where serializing it would overflow the stack', () => {
+      let deep: unknown = 1;
+      for (let i = 0; i < 100_000; i++) deep = [deep];
+      const error = leftOf(validateOutgoingMessage(1_000_000, 64)({ type: 'custom', data: deep }));
+      expect(error._tag).to.equal('BAD_REQUEST');
+      expect(error.message).to.contain('64');
+      let ok: unknown = 'leaf';
+      for (let i = 0; i < 64; i++) ok = { k: ok };
+      rightOf(validateOutgoingMessage(1_000_000, 64)({ type: 'custom', data: ok }));
+      expect(leftOf(validateOutgoingMessage(1_000_000, 64)({ type: 'custom', data: { k: ok } }))._tag).to.equal('BAD_REQUEST');
     });
 
     it('refuses an empty type and a missing data as BAD_REQUEST', () => {
