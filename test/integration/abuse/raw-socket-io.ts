@@ -79,9 +79,14 @@ export class RawSocketIo {
   }
 
   /** Sends an event with ack id `id` and resolves with the ack's payload. */
-  async request(id: number, event: string, payload: unknown): Promise<unknown> {
+  request(id: number, event: string, payload: unknown): Promise<unknown> {
+    return this.requestJson(id, event, JSON.stringify(payload));
+  }
+
+  /** The same, with the payload written as JSON by the test (for what JSON.stringify cannot write, such as deep nesting). */
+  async requestJson(id: number, event: string, payloadJson: string): Promise<unknown> {
     const from = this.frames.length;
-    this.send(`42${id}${JSON.stringify([event, payload])}`);
+    this.send(`42${id}[${JSON.stringify(event)},${payloadJson}]`);
     const frame = await this.next((f) => f.startsWith(`43${id}[`), 3_000, from);
     return (JSON.parse(frame.slice(`43${id}`.length)) as unknown[])[0];
   }

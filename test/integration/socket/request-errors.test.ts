@@ -3,6 +3,7 @@ import type { Socket as ClientSocket } from 'socket.io-client';
 import { PEER_THREAD_ID } from '../../../reference-backend/seed.js';
 import { createClient, request, requestOk, sleep, startEcbWorld, waitFor, type Ack, type EcbWorld } from '../../support/ecb-harness.js';
 import { newKeys, serverToken, signToken, threadToken as signThreadToken, userToken } from '../../support/keys.js';
+import { RawSocketIo } from '../abuse/raw-socket-io.js';
 import { leakIn } from './token-cases.js';
 
 /**
@@ -82,34 +83,28 @@ describe('socket errors decided by ECB', () => {
       return data;
     };
 
-    /**
-     * An event written as its raw Socket.IO packet (the client's encoder would overflow its own stack on
-     * such data), its ack read off the Engine.IO connection.
-     */
-    const rawRequest = (socket: ClientSocket, event: string, payloadJson: string): Promise<Ack> =>
-      new Promise((resolve) => {
-        const id = 900_000 + Math.floor(Math.random() * 90_000);
-        const engine = socket.io.engine;
-        const onMessage = (data: unknown): void => {
-          if (typeof data !== 'string' || !data.startsWith(`3${id}[`)) return;
-          engine.off('message', onMessage);
-          resolve((JSON.parse(data.slice(`3${id}`.length)) as [Ack])[0]);
-        };
-        engine.on('message', onMessage);
-        engine.send(`2${id}[${JSON.stringify(event)},${payloadJson}]`);
-      });
     const deepJson = (depth: number): string => `${'['.repeat(depth)}1${']'.repeat(depth)}`;
 
     it('refuses it for sendMessage (typing too) and createThread, however deep, without calling the backend, and keeps serving', async () => {
       world = await startEcbWorld();
       const alice = await world.connect('alice');
       const threadToken = await world.threadToken(PEER_THREAD_ID);
-      // 10,000 levels is 20 KB of JSON, within the size limit; a few thousand overflowed the call stack (INTERNAL)
-      for (const depth of [65, 10_000]) {
-        const token = JSON.stringify(threadToken);
-        expectError(await rawRequest(alice, 'sendMessage', `{"threadToken":${token},"message":{"type":"custom","data":${deepJson(depth)}}}`), 'BAD_REQUEST');
-        expectError(await rawRequest(alice, 'sendMessage', `{"threadToken":${token},"message":{"type":"typing","data":${deepJson(depth)}}}`), 'BAD_REQUEST');
-        expectError(await rawRequest(alice, 'createThread', `{"memberIds":["bob"],"message":{"type":"custom","data":${deepJson(depth)}}}`), 'BAD_REQUEST');
+      // raw packets: socket.io-client's own encoder overflows its stack on such data
+      const raw = await RawSocketIo.connected(world.ecb.url, { userToken: await world.userToken('alice') });
+      try {
+        // 10,000 levels is 20 KB of JSON, within the size limit; a few thousand overflowed the call stack (INTERNAL)
+        let id = 1;
+        for (const depth of [65, 10_000]) {
+          const token = JSON.stringify(threadToken);
+          const requests: Array<[string, string]> = [
+            ['sendMessage', `{"threadToken":${token},"message":{"type":"custom","data":${deepJson(depth)}}}`],
+            ['sendMessage', `{"threadToken":${token},"message":{"type":"typing","data":${deepJson(depth)}}}`],
+            ['createThread', `{"memberIds":["bob"],"message":{"type":"custom","data":${deepJson(depth)}}}`],
+          ];
+          for (const [event, payload] of requests) expectError((await raw.requestJson(id++, event, payload)) as Ack, 'BAD_REQUEST');
+        }
+      } finally {
+        raw.close();
       }
       expect(world.stub.requests).to.deep.equal([]);
       await requestOk(alice, 'sendMessage', { threadToken, message: { type: 'custom', data: nested(64) } });
