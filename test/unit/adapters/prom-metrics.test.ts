@@ -71,34 +71,52 @@ const countedPart = (text: string): string =>
     .join('\n\n');
 
 describe('PromMetrics', () => {
-  it('shows at every scrape exactly what prom-client counting each call itself shows: series, values, order', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(call, { maxLength: 60 }), async (calls) => {
-        const ours = new PromMetrics({ defaultMetrics: false });
-        const reference = new PromClientCounting();
-        const compare = async (): Promise<void> => {
-          expect(countedPart(await ours.text())).to.equal(countedPart(await reference.registry.metrics()));
-          expect(JSON.stringify((await ours.registry.getMetricsAsJSON()).filter((m) => m.name !== 'ecb_connections' && m.name !== 'ecb_backend_circuit_state')))
-            .to.equal(JSON.stringify(await reference.registry.getMetricsAsJSON()));
-        };
-        for (const c of calls) {
-          if (c.call === 'operation') {
-            ours.operation(c.operation, c.transport, c.outcome);
-            reference.operation(c.operation, c.transport, c.outcome);
-          } else if (c.call === 'onCall') {
-            ours.onCall(c.operation, c.outcome, c.seconds);
-            reference.onCall(c.operation, c.outcome, c.seconds);
-          } else if (c.call === 'pushed') {
-            ours.pushed(c.kind);
-            reference.pushed(c.kind);
-          } else {
-            await compare();
+  // durations go to the histogram in batches: by the default's (256, more than these calls make) at
+  // scrapes only; by 3s also between them, a series' batch filling up while others hold some
+  for (const durationBatch of [undefined, 3]) {
+    it(`shows at every scrape exactly what prom-client counting each call itself shows: series, values, order (duration batch ${durationBatch ?? 'default'})`, async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(call, { maxLength: 60 }), async (calls) => {
+          const ours = new PromMetrics({ defaultMetrics: false, durationBatch });
+          const reference = new PromClientCounting();
+          const compare = async (): Promise<void> => {
+            expect(countedPart(await ours.text())).to.equal(countedPart(await reference.registry.metrics()));
+            expect(JSON.stringify((await ours.registry.getMetricsAsJSON()).filter((m) => m.name !== 'ecb_connections' && m.name !== 'ecb_backend_circuit_state')))
+              .to.equal(JSON.stringify(await reference.registry.getMetricsAsJSON()));
+          };
+          for (const c of calls) {
+            if (c.call === 'operation') {
+              ours.operation(c.operation, c.transport, c.outcome);
+              reference.operation(c.operation, c.transport, c.outcome);
+            } else if (c.call === 'onCall') {
+              ours.onCall(c.operation, c.outcome, c.seconds);
+              reference.onCall(c.operation, c.outcome, c.seconds);
+            } else if (c.call === 'pushed') {
+              ours.pushed(c.kind);
+              reference.pushed(c.kind);
+            } else {
+              await compare();
+            }
           }
-        }
-        await compare();
-      }),
-      { numRuns: 300 },
-    );
+          await compare();
+        }),
+        { numRuns: 300 },
+      );
+    });
+  }
+
+  it('lists a series first seen before another first, even when the other filled its batch first', async () => {
+    const ours = new PromMetrics({ defaultMetrics: false, durationBatch: 3 });
+    const reference = new PromClientCounting();
+    for (const metrics of [ours, reference]) {
+      metrics.onCall('getThread', 'OK', 0.02);
+      for (const seconds of [0.001, 0.3, 7]) metrics.onCall('addThreadMessage', 'OK', seconds);
+      metrics.onCall('getThread', 'OK', 0.04);
+    }
+    const text = countedPart(await ours.text());
+    expect(text).to.equal(countedPart(await reference.registry.metrics()));
+    expect(text.indexOf('operation="getThread"')).to.be.below(text.indexOf('operation="addThreadMessage"'));
+    expect(text).to.include('ecb_backend_request_duration_seconds_count{operation="getThread",outcome="OK"} 2');
   });
 
   it('lists the series of every metric in the /metrics text', async () => {
