@@ -52,6 +52,14 @@ if (option('--rounds') !== undefined) P.rounds = P.targetRounds = Number(option(
 // spell the others missed (docs/benchmarks.md, finding 15).
 if (option('--slices') !== undefined) P.slices = Number(option('--slices'));
 const SLICE_WARMUP_MS = 500; // a slice after the phase's first on that server: the server is warm
+// A server's first slice of a round (the first phase's first, once its session has connected) warms
+// up longer in the full run: the server comes out of a quiet spell (the idle group, the other
+// servers' turns), in which V8 shrank its young generation, and regrowing it under load took
+// seconds: in runs whose chat rounds follow the idle group, that first slice cost A, B and C
+// 1.2-2.2 times their later slices' CPU per message with a 1-s warm-up, and about the same as the
+// later ones when the young generation could not shrink (--min-semi-space-size=32, an experiment
+// only; docs/benchmarks.md, finding 24).
+const FIRST_SLICE_WARMUP_MS = quick ? P.warmupMs : 4000;
 // Before its measured rounds, the full run gives every server one unmeasured warm-up round of the
 // 1:1, fan-out and backend groups, each phase for 1 s + WARMUP_MS (JMH's warm-up iterations): a server
 // is measured warm, its code optimized and its heap grown. ECB has the most code to optimize: in its
@@ -317,11 +325,12 @@ const runInterleaved = async ({ round, g, interleaved: names }, title, servers, 
       sessions[name] = await openSession(jobFor(g, name, servers[name], fixtureFile, stub));
     }
     const slices = Object.fromEntries(names.map((name) => [name, {}]));
-    for (const p of selectedPhases(g)) {
+    for (const [phaseIndex, p] of selectedPhases(g).entries()) {
       for (let s = 0; s < sliceCount; s += 1) {
         for (const name of names.map((_, i) => names[(i + s) % names.length])) {
           status(`${title}: ${p.name}, slice ${s + 1}/${sliceCount} on ${name}`);
-          const slice = { ...p, measureMs: Math.round(p.measureMs / sliceCount), warmupMs: s === 0 ? p.warmupMs : Math.min(p.warmupMs, SLICE_WARMUP_MS), raw: true };
+          const warmupMs = s > 0 ? Math.min(p.warmupMs, SLICE_WARMUP_MS) : phaseIndex === 0 ? Math.max(p.warmupMs, FIRST_SLICE_WARMUP_MS) : p.warmupMs;
+          const slice = { ...p, measureMs: Math.round(p.measureMs / sliceCount), warmupMs, raw: true };
           (slices[name][p.name] ??= []).push(await sessions[name].phase(slice));
         }
       }
