@@ -1,6 +1,6 @@
 // ECB benchmark: A (bare relay), B (lean pipeline) and C (ECB from its CLI),
 // interleaved in one session against one backend stub and one load generator.
-//   npm run bench              full run (about 23 minutes: a warm-up round, then 3 rounds; 5 for the 1:1 and fan-out groups)
+//   npm run bench              full run (about 25 minutes: a warm-up round, then 3 rounds; 5 for the 1:1 and fan-out groups)
 //   npm run bench -- --quick   about a minute, one round (CI smoke test)
 // Every server runs with ECB's Node flags (bin/ecb.js's shebang line: a 32 MiB semi-space).
 // Options: --servers A,B,C   --groups chat,fanout   --phases saturated,2000   --profile (every server runs with --cpu-prof) --profile-interval µs
