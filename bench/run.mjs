@@ -36,8 +36,8 @@ const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 const out = option('--out') ?? join(resultsDir, quick ? 'quick.json' : 'latest.json');
 
 const P = quick
-  ? { rounds: 1, targetRounds: 1, slices: 1, warmupMs: 500, measureMs: 2000, pairs: 250, members: 500, idle: 1000, storm: 200, delays: [20] }
-  : { rounds: 3, targetRounds: 5, slices: 3, warmupMs: 1000, measureMs: 6000, pairs: 250, members: 1000, idle: 5000, storm: 1000, delays: [5, 20, 50] };
+  ? { rounds: 1, targetRounds: 1, slices: 1, warmupMs: 500, firstSliceWarmupMs: 500, measureMs: 2000, pairs: 250, members: 500, idle: 1000, storm: 200, delays: [20] }
+  : { rounds: 3, targetRounds: 5, slices: 3, warmupMs: 1000, firstSliceWarmupMs: 4000, measureMs: 6000, pairs: 250, members: 1000, idle: 5000, storm: 1000, delays: [5, 20, 50] };
 // The 1:1 and fan-out groups run more rounds: their targets (saturated throughput, CPU at 2,000/s,
 // p99 at 500/s; CPU per delivery at 10/s) are ratios of figures that each vary by ±10 % from window
 // to window on a shared machine, and the median of 5 rounds is steadier than that of 3
@@ -53,13 +53,12 @@ if (option('--rounds') !== undefined) P.rounds = P.targetRounds = Number(option(
 if (option('--slices') !== undefined) P.slices = Number(option('--slices'));
 const SLICE_WARMUP_MS = 500; // a slice after the phase's first on that server: the server is warm
 // A server's first slice of a round (the first phase's first, once its session has connected) warms
-// up longer in the full run: the server comes out of a quiet spell (the idle group, the other
+// up for P.firstSliceWarmupMs, longer in the full run: the server comes out of a quiet spell (the idle group, the other
 // servers' turns), in which V8 shrank its young generation, and regrowing it under load took
 // seconds: in runs whose chat rounds follow the idle group, that first slice cost A, B and C
 // 1.2-2.2 times their later slices' CPU per message with a 1-s warm-up, and about the same as the
 // later ones when the young generation could not shrink (--min-semi-space-size=32, an experiment
-// only; docs/benchmarks.md, finding 24).
-const FIRST_SLICE_WARMUP_MS = quick ? P.warmupMs : 4000;
+// only; docs/benchmarks.md, finding 24). Recorded with the other parameters in the JSON.
 // Before its measured rounds, the full run gives every server one unmeasured warm-up round of the
 // 1:1, fan-out and backend groups, each phase for 1 s + WARMUP_MS (JMH's warm-up iterations): a server
 // is measured warm, its code optimized and its heap grown. ECB has the most code to optimize: in its
@@ -329,7 +328,7 @@ const runInterleaved = async ({ round, g, interleaved: names }, title, servers, 
       for (let s = 0; s < sliceCount; s += 1) {
         for (const name of names.map((_, i) => names[(i + s) % names.length])) {
           status(`${title}: ${p.name}, slice ${s + 1}/${sliceCount} on ${name}`);
-          const warmupMs = s > 0 ? Math.min(p.warmupMs, SLICE_WARMUP_MS) : phaseIndex === 0 ? Math.max(p.warmupMs, FIRST_SLICE_WARMUP_MS) : p.warmupMs;
+          const warmupMs = s > 0 ? Math.min(p.warmupMs, SLICE_WARMUP_MS) : phaseIndex === 0 ? Math.max(p.warmupMs, P.firstSliceWarmupMs) : p.warmupMs;
           const slice = { ...p, measureMs: Math.round(p.measureMs / sliceCount), warmupMs, raw: true };
           (slices[name][p.name] ??= []).push(await sessions[name].phase(slice));
         }
