@@ -7,6 +7,7 @@
 //   --node-args '--trace-gc ...' (extra Node flags for every server)   --node-defaults (all servers on Node's defaults instead)
 //   --ecb-env K=V,...  (extra settings for C)   --rounds N   --slices N (per phase and server; see below)   --out FILE
 //   --no-warmup (the full run's measured rounds follow one unmeasured warm-up round: see WARMUP_MS)
+//   --baseline DIR (adds C0: ECB built in another checkout, for a before-and-after in one run)
 // Exits 1 only when a message was lost or duplicated, an ack failed with a
 // non-retryable error (retryable ones are load shed, reported apart), or a
 // process crashed; never on a slow figure (shared machines are noisy).
@@ -27,7 +28,11 @@ const option = (name) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const serverNames = (option('--servers') ?? 'A,B,C').split(',');
+// --baseline DIR: a fourth server, C0, is ECB built in another checkout (git worktree add DIR <commit>;
+// npm ci there), measured beside C in the same slices: a change to ECB against the build before it.
+// The targets and the table stay those of A, B and C; C0's figures are in the JSON summary.
+const baseline = option('--baseline');
+const serverNames = [...(option('--servers') ?? 'A,B,C').split(','), ...(baseline === undefined ? [] : ['C0'])];
 const onlyGroups = option('--groups')?.split(','); // idle, chat, fanout, storm, backend
 const onlyPhases = option('--phases')?.split(','); // phases whose name contains one of these, e.g. saturated
 // extra settings for C, for experiments: --ecb-env ECB_BACKEND_MAX_CONCURRENCY=128,ECB_LOG_LEVEL=warn
@@ -165,7 +170,11 @@ const main = async () => {
   ecbNodeArgs.unshift(...runtimeFlags);
   ecbNodeArgs.push(...(option('--node-args') ?? '').split(' ').filter(Boolean));
   const startServer = (name) =>
-    name === 'C' ? startEcb('C', stub.url, keyFile, ecbEnv, ecbNodeArgs) : startRelay(name, stub.url, keyFile, ecbNodeArgs);
+    name === 'C0'
+      ? startEcb('C0', stub.url, keyFile, ecbEnv, ecbNodeArgs, undefined, baseline)
+      : name === 'C'
+        ? startEcb('C', stub.url, keyFile, ecbEnv, ecbNodeArgs)
+        : startRelay(name, stub.url, keyFile, ecbNodeArgs);
   for (const name of serverNames) servers[name] = await startServer(name);
   log(
     `${clock()} started: backend stub ${stub.url}; ${serverNames.map((n) => `${n} pid ${servers[n].pid}`).join(', ')}; Node flags: ${runtimeFlags.join(' ') || "Node's defaults"}`,

@@ -110,11 +110,14 @@ export const WIDE_OPEN_GUARD = {
   ECB_MAX_CONNECTIONS_PER_USER: '1000000',
 };
 
-/** C: ECB from its own CLI (`node <its shebang flags> bin/ecb.js start`, as `./bin/ecb.js start` runs), configured by environment only. */
-export const startEcb = async (name, stubUrl, keyFile, extraEnv = {}, nodeArgs = ecbNodeFlags(), cpu = SERVER_CPU) => {
+/**
+ * C: ECB from its own CLI (`node <its shebang flags> bin/ecb.js start`, as `./bin/ecb.js start` runs), configured by environment only.
+ * `checkout`: another checkout to run ECB from (its built dist/), for a baseline; this one by default.
+ */
+export const startEcb = async (name, stubUrl, keyFile, extraEnv = {}, nodeArgs = ecbNodeFlags(), cpu = SERVER_CPU, checkout = root) => {
   const port = await freePort();
   const child = spawn('taskset', ['-c', cpu, process.execPath, ...nodeArgs, 'bin/ecb.js', 'start'], {
-    cwd: root,
+    cwd: checkout,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,

@@ -63,12 +63,22 @@ export class TokenBucket {
 /** How often idle keys are forgotten, so memory follows active keys only. */
 const SWEEP_EVERY_MS = 60_000;
 
+/** A key's bucket, and how many holders (open connections) keep it from being forgotten. */
+interface Entry {
+  readonly bucket: TokenBucket;
+  holders: number;
+}
+
 /**
  * One bucket per key (a user id), created on first use. Full buckets are
- * forgotten at most once a minute, so the map holds only keys seen lately.
+ * forgotten at most once a minute, so the map holds only keys seen lately,
+ * unless held: a connection holds its user's bucket while it is open
+ * (`hold`, `release`) and takes from it directly, without looking the key
+ * up on every event (a lookup in a map that had gone cold cost as much as
+ * the rest of the rate check: docs/benchmarks.md, finding 25).
  */
 export class KeyedTokenBuckets {
-  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly entries = new Map<string, Entry>();
   private lastSweep: number;
 
   constructor(
@@ -82,27 +92,47 @@ export class KeyedTokenBuckets {
   take(key: string, now: number = this.now()): number {
     if (this.rate.perSecond <= 0) return 0;
     this.sweepNow(now);
-    let bucket = this.buckets.get(key);
-    if (bucket === undefined) {
-      bucket = new TokenBucket(this.rate, this.now, now);
-      this.buckets.set(key, bucket);
-    }
-    return bucket.take(now);
+    return this.entry(key, now).bucket.take(now);
+  }
+
+  /**
+   * The bucket of `key`, kept (never forgotten) until as many `release`s as
+   * `hold`s: the same bucket `take(key)` takes from.
+   */
+  hold(key: string): TokenBucket {
+    const entry = this.entry(key, this.now());
+    entry.holders++;
+    return entry.bucket;
+  }
+
+  /** One holder of `key` is done with its bucket: once none is left, a full bucket may be forgotten again. */
+  release(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry !== undefined && entry.holders > 0) entry.holders--;
   }
 
   refund(key: string): void {
-    this.buckets.get(key)?.refund();
+    this.entries.get(key)?.bucket.refund();
   }
 
   /** Keys currently remembered (for tests and metrics). */
   get size(): number {
-    return this.buckets.size;
+    return this.entries.size;
+  }
+
+  private entry(key: string, now: number): Entry {
+    let entry = this.entries.get(key);
+    if (entry === undefined) {
+      entry = { bucket: new TokenBucket(this.rate, this.now, now), holders: 0 };
+      this.entries.set(key, entry);
+    }
+    return entry;
   }
 
   private sweepNow(now: number): void {
     if (now - this.lastSweep < SWEEP_EVERY_MS) return;
     this.lastSweep = now;
-    for (const [key, bucket] of this.buckets) if (bucket.isFull(now)) this.buckets.delete(key);
+    for (const [key, entry] of this.entries) if (entry.holders === 0 && entry.bucket.isFull(now)) this.entries.delete(key);
   }
 }
 

@@ -32,8 +32,11 @@ type Codec = t.Mixed & { readonly _tag?: string };
  * the primitives. `undefined` members of a union mean "may be absent", which
  * the enclosing object already expresses by leaving the key out of `required`.
  * Throws on a codec kind it does not know: a programming error, caught by the tests.
+ * `exact`: also throws on a refinement it cannot spell out, instead of
+ * loosening it to its base type (for a schema that must accept nothing the
+ * codec refuses: compiled checks, src/adapters/compiled-checks.ts).
  */
-export const jsonSchemaOf = (codec: t.Mixed): JsonSchema => {
+export const jsonSchemaOf = (codec: t.Mixed, exact = false): JsonSchema => {
   const c = codec as Codec & Record<string, unknown>;
   switch (c._tag) {
     case 'StringType':
@@ -49,18 +52,22 @@ export const jsonSchemaOf = (codec: t.Mixed): JsonSchema => {
     case 'LiteralType':
       return { const: c['value'] };
     case 'ArrayType':
-      return { type: 'array', items: jsonSchemaOf(c['type'] as t.Mixed) };
-    case 'RefinementType':
-      return REFINEMENTS[codec.name] ?? { ...jsonSchemaOf(c['type'] as t.Mixed), description: codec.name };
+      return { type: 'array', items: jsonSchemaOf(c['type'] as t.Mixed, exact) };
+    case 'RefinementType': {
+      const known = REFINEMENTS[codec.name];
+      if (known !== undefined) return known;
+      if (exact) throw new Error(`jsonSchemaOf: the refinement "${codec.name}" has no exact JSON Schema`);
+      return { ...jsonSchemaOf(c['type'] as t.Mixed), description: codec.name };
+    }
     case 'InterfaceType':
-      return objectOf(c['props'] as t.Props, true);
+      return objectOf(c['props'] as t.Props, true, exact);
     case 'PartialType':
-      return objectOf(c['props'] as t.Props, false);
+      return objectOf(c['props'] as t.Props, false, exact);
     case 'IntersectionType':
-      return mergeObjects((c['types'] as t.Mixed[]).map(jsonSchemaOf));
+      return mergeObjects((c['types'] as t.Mixed[]).map((member) => jsonSchemaOf(member, exact)));
     case 'UnionType': {
       const present = (c['types'] as Codec[]).filter((member) => member._tag !== 'UndefinedType');
-      const schemas = present.map(jsonSchemaOf);
+      const schemas = present.map((member) => jsonSchemaOf(member, exact));
       return schemas.length === 1 ? schemas[0]! : { anyOf: schemas };
     }
     default:
@@ -68,8 +75,8 @@ export const jsonSchemaOf = (codec: t.Mixed): JsonSchema => {
   }
 };
 
-const objectOf = (props: t.Props, required: boolean): JsonSchema => {
-  const properties = Object.fromEntries(Object.entries(props).map(([key, codec]) => [key, jsonSchemaOf(codec)]));
+const objectOf = (props: t.Props, required: boolean, exact: boolean): JsonSchema => {
+  const properties = Object.fromEntries(Object.entries(props).map(([key, codec]) => [key, jsonSchemaOf(codec, exact)]));
   return required && Object.keys(props).length > 0
     ? { type: 'object', properties, required: Object.keys(props) }
     : { type: 'object', properties };

@@ -1,35 +1,13 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts/lib/index.js';
 import type { Listing } from '../../domain/paging.js';
 import { ThreadAndMessagesCodec, ThreadCodec, type Thread, type ThreadAndMessages } from '../../domain/thread.js';
 import { UserCodec, type User } from '../../domain/user.js';
-import { jsonSchemaOf } from '../../openapi/json-schema.js';
+import { compiledFirst } from '../compiled-checks.js';
 
 /** Turns a parsed JSON answer into a domain value, or says what did not match. */
 export type AnswerDecoder<A> = (answer: unknown) => t.Validation<A>;
-
-const ajv = new Ajv2020({ strict: true, allErrors: false });
-
-/**
- * The codec's check, compiled: ajv turns the codec's JSON Schema (the one the
- * OpenAPI documents publish, src/openapi/json-schema.ts) into a function that
- * reads each property by name, where io-ts walks its codec tree and reads
- * every property through one generic, megamorphic site (0.7 µs per answer of
- * the sendMessage hot path, measured alone: docs/benchmarks.md, finding 14).
- * An answer it accepts is answered as itself (the codecs here only check);
- * any other goes to the codec, whose errors name what did not match.
- *
- * For parsed JSON only, which is all a backend answer is: there the schema
- * and the codec accept exactly the same values (property-tested in
- * test/unit/adapters/backend-answers.test.ts; they differ only on values
- * JSON cannot carry, such as NaN or undefined).
- */
-const compiledFirst = <C extends t.Mixed>(codec: C): ((answer: unknown) => t.Validation<t.TypeOf<C>>) => {
-  const accepts = ajv.compile(jsonSchemaOf(codec));
-  return (answer) => (accepts(answer) ? t.success(answer as t.TypeOf<C>) : codec.decode(answer));
-};
 
 const NonNegativeInteger = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, 'NonNegativeInteger');
 const PositiveInteger = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 1, 'PositiveInteger');

@@ -40,8 +40,8 @@ interface BackendCall<A> {
   readonly payload: string;
   readonly headers: HeaderList;
   readonly decode: AnswerDecoder<A>;
-  /** Credentials of this call, never to be echoed in an error message. */
-  readonly secrets: readonly string[];
+  /** The credential this call sends (a token), never to be echoed in an error message, nor the API key (`secretsWith`). */
+  readonly credential: string;
 }
 
 type Attempt<A> = E.Either<Failure, A>;
@@ -86,7 +86,7 @@ export class HttpBackendGateway implements BackendGateway {
       payload: JSON.stringify({ accessToken }),
       headers: this.headers(requestId),
       decode: userTokenAnswer,
-      secrets: this.secretsWith(accessToken),
+      credential: accessToken,
     });
   }
 
@@ -162,7 +162,7 @@ export class HttpBackendGateway implements BackendGateway {
       payload: JSON.stringify(body),
       headers: this.headers(caller.requestId, caller.credential, clientMessageId),
       decode,
-      secrets: this.secretsWith(caller.credential),
+      credential: caller.credential,
     };
   }
 
@@ -246,7 +246,7 @@ export class HttpBackendGateway implements BackendGateway {
     const safe =
       explanation === undefined
         ? undefined
-        : safeBackendMessage(explanation, call.secrets, BACKEND_LIMITS.maxErrorMessageChars);
+        : safeBackendMessage(explanation, this.secretsWith(call.credential), BACKEND_LIMITS.maxErrorMessageChars);
     return statusFailure(status, safe, call.operation);
   }
 

@@ -1,10 +1,19 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { DEFAULT_EVENT_LOOP_RESOLUTION_MS } from '../../config.js';
 import type { ErrorCode } from '../../domain/errors.js';
+import { CountedHistogram, type HistogramSeries } from './counted-histogram.js';
 
 export type Outcome = ErrorCode | 'OK';
 
 type PushKind = 'message' | 'typing' | 'thread' | 'disconnect';
+
+type Transport = 'socket' | 'rest' | 'server';
+
+interface OperationLabels {
+  readonly operation: string;
+  readonly transport: string;
+  readonly outcome: Outcome;
+}
 
 /** One counter series, counted in a plain field until the next scrape. */
 interface Tally<L> {
@@ -13,16 +22,6 @@ interface Tally<L> {
 }
 
 const BACKEND_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-
-/** How many backend call durations are kept per series before they go to the histogram (and at every scrape). */
-const DURATION_BATCH = 256;
-
-/** One histogram series: its durations not yet observed. */
-interface DurationBatch {
-  readonly labels: { readonly operation: string; readonly outcome: Outcome };
-  readonly seconds: Float64Array;
-  size: number;
-}
 
 /** The map at `key`, created empty on first use. */
 const inner = <K, V>(outer: Map<K, V>, key: K, create: () => V): V => {
@@ -44,15 +43,11 @@ const inner = <K, V>(outer: Map<K, V>, key: K, create: () => V): V => {
  * prom-client's own `inc` hashes and validates its label object on every
  * call. The scrape shows exactly the series, values and order prom-client's
  * own counting would (a unit test compares the two). Backend call
- * durations are kept in a small array per series and handed to prom-client's
- * `observe` in one loop, every `durationBatch` calls of a series and at each
- * scrape: a histogram has no public way to add counts in bulk, and an
- * `observe` (a label object validated and hashed into a new key string, a
- * closure) made between two messages cost about 2 µs per message end to end
- * (docs/benchmarks.md, finding 24). Each series' durations are observed in
- * the order they came, every series at once and in the order first seen, so
- * the scrape shows the sums, counts, series and order one `observe` per
- * call would.
+ * durations go to a histogram counted in plain fields too
+ * (counted-histogram.ts): prom-client's `observe` validates and hashes its
+ * label object into a new key string on every call, about 2 µs per message
+ * end to end one call at a time, and still about 1 µs in batches
+ * (docs/benchmarks.md, findings 24 and 25).
  */
 export class PromMetrics {
   readonly registry = new Registry();
@@ -64,8 +59,8 @@ export class PromMetrics {
   });
 
   // Series in the order they were first counted: the order prom-client would list them.
-  private readonly operationTallies: Tally<{ operation: string; transport: string; outcome: Outcome }>[] = [];
-  private readonly operationIndex = new Map<string, Map<string, Map<Outcome, Tally<{ operation: string; transport: string; outcome: Outcome }>>>>();
+  private readonly operationTallies: Tally<OperationLabels>[] = [];
+  private readonly operationIndex = new Map<string, Map<string, Map<Outcome, Tally<OperationLabels>>>>();
 
   private readonly operations: Counter<'operation' | 'transport' | 'outcome'> = new Counter({
     name: 'ecb_operations_total',
@@ -75,19 +70,14 @@ export class PromMetrics {
     collect: (): void => PromMetrics.handOver(this.operations, this.operationTallies),
   });
 
-  private readonly backendLatency: Histogram<'operation' | 'outcome'> = new Histogram({
-    name: 'ecb_backend_request_duration_seconds',
-    help: 'Backend calls by operation and outcome',
-    labelNames: ['operation', 'outcome'] as const,
-    buckets: BACKEND_BUCKETS,
-    registers: [this.registry],
-    collect: (): void => this.observeDurations(),
-  });
+  private readonly backendLatency = new CountedHistogram<{ operation: string; outcome: Outcome }>(
+    'ecb_backend_request_duration_seconds',
+    'Backend calls by operation and outcome',
+    BACKEND_BUCKETS,
+    this.registry,
+  );
 
-  // Series in the order they were first seen, as prom-client would list them.
-  private readonly durationBatches: DurationBatch[] = [];
-  private readonly durationIndex = new Map<string, Map<Outcome, DurationBatch>>();
-  private readonly durationBatch: number;
+  private readonly durationIndex = new Map<string, Map<Outcome, HistogramSeries<{ operation: string; outcome: Outcome }>>>();
 
   private readonly pushTallies: Tally<{ kind: PushKind }>[] = [];
   private readonly pushIndex = new Map<PushKind, Tally<{ kind: PushKind }>>();
@@ -114,8 +104,7 @@ export class PromMetrics {
    * metrics, whose event-loop delay histogram samples every
    * `eventLoopResolutionMs` (ECB_METRICS_EVENT_LOOP_RESOLUTION_MS).
    */
-  constructor(options: { defaultMetrics?: boolean; eventLoopResolutionMs?: number; durationBatch?: number } = {}) {
-    this.durationBatch = Math.max(1, options.durationBatch ?? DURATION_BATCH);
+  constructor(options: { defaultMetrics?: boolean; eventLoopResolutionMs?: number } = {}) {
     if (options.defaultMetrics ?? true) {
       collectDefaultMetrics({
         register: this.registry,
@@ -133,7 +122,24 @@ export class PromMetrics {
     this.connections.dec();
   }
 
-  operation(operation: string, transport: 'socket' | 'rest' | 'server', outcome: Outcome): void {
+  operation(operation: string, transport: Transport, outcome: Outcome): void {
+    this.operationTally(operation, transport, outcome).pending += 1;
+  }
+
+  /**
+   * Counts one series of `ecb_operations_total` per call, for a caller that
+   * counts it on every message: its tally is found (or made) at the first
+   * count and kept, so no label is looked up after that. The same series and
+   * order as `operation` (a series is listed from its first count on).
+   */
+  operationCounter(operation: string, transport: Transport, outcome: Outcome): () => void {
+    let tally: Tally<OperationLabels> | undefined;
+    return () => {
+      (tally ??= this.operationTally(operation, transport, outcome)).pending += 1;
+    };
+  }
+
+  private operationTally(operation: string, transport: Transport, outcome: Outcome): Tally<OperationLabels> {
     const byOutcome = inner(inner(this.operationIndex, operation, () => new Map()), transport, () => new Map());
     let tally = byOutcome.get(outcome);
     if (tally === undefined) {
@@ -141,22 +147,20 @@ export class PromMetrics {
       byOutcome.set(outcome, tally);
       this.operationTallies.push(tally);
     }
-    tally.pending += 1;
+    return tally;
   }
 
   /** Called by the backend gateway after every backend call. */
   onCall(operation: string, outcome: Outcome, seconds: number): void {
     // refused here, as prom-client's observe would, rather than at the next scrape
     if (!Number.isFinite(seconds)) throw new TypeError(`Value is not a valid number: ${seconds}`);
-    const byOutcome = inner(this.durationIndex, operation, () => new Map<Outcome, DurationBatch>());
-    let batch = byOutcome.get(outcome);
-    if (batch === undefined) {
-      batch = { labels: { operation, outcome }, seconds: new Float64Array(this.durationBatch), size: 0 };
-      byOutcome.set(outcome, batch);
-      this.durationBatches.push(batch);
+    const byOutcome = inner(this.durationIndex, operation, () => new Map<Outcome, HistogramSeries<{ operation: string; outcome: Outcome }>>());
+    let series = byOutcome.get(outcome);
+    if (series === undefined) {
+      series = this.backendLatency.series({ operation, outcome });
+      byOutcome.set(outcome, series);
     }
-    batch.seconds[batch.size++] = seconds;
-    if (batch.size === batch.seconds.length) this.observeDurations();
+    this.backendLatency.observe(series, seconds);
   }
 
   /** Where the gauge `ecb_backend_circuit_state` reads the circuit from, at each scrape. */
@@ -165,21 +169,25 @@ export class PromMetrics {
   }
 
   pushed(kind: PushKind): void {
+    this.pushTally(kind).pending += 1;
+  }
+
+  /** Counts pushes of one kind per call, its tally kept from the first count on (as `operationCounter`). */
+  pushCounter(kind: PushKind): () => void {
+    let tally: Tally<{ kind: PushKind }> | undefined;
+    return () => {
+      (tally ??= this.pushTally(kind)).pending += 1;
+    };
+  }
+
+  private pushTally(kind: PushKind): Tally<{ kind: PushKind }> {
     let tally = this.pushIndex.get(kind);
     if (tally === undefined) {
       tally = { labels: { kind }, pending: 0 };
       this.pushIndex.set(kind, tally);
       this.pushTallies.push(tally);
     }
-    tally.pending += 1;
-  }
-
-  /** The durations kept so far, to the histogram: every series, in the order first seen. */
-  private observeDurations(): void {
-    for (const batch of this.durationBatches) {
-      for (let i = 0; i < batch.size; i++) this.backendLatency.observe(batch.labels, batch.seconds[i]!);
-      batch.size = 0;
-    }
+    return tally;
   }
 
   /** At scrape time: what was counted since the last scrape, added to the counter in first-counted order. */

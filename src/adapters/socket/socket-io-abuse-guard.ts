@@ -116,16 +116,27 @@ export class SocketIoAbuseGuard {
    * which Node's EventEmitter would throw for when nobody listens, has
    * Socket.IO's own no-op listener on every socket.
    */
-  eventGate(userId: string): EventGate {
+  eventGate(socket: Socket, userId: string): EventGate {
     const rates = this.config.rateLimits;
     const perConnection: Readonly<Record<EventKind, TokenBucket>> = {
       messages: this.bucket(rates.messages),
       typing: this.bucket(rates.typing),
       other: this.bucket(rates.other),
     };
+    // the user's buckets, held while the socket is open: taken from directly, not looked up per event
+    const perUser: Readonly<Record<EventKind, TokenBucket>> = {
+      messages: this.perUser.messages.hold(userId),
+      typing: this.perUser.typing.hold(userId),
+      other: this.perUser.other.hold(userId),
+    };
+    socket.once('disconnect', () => {
+      this.perUser.messages.release(userId);
+      this.perUser.typing.release(userId);
+      this.perUser.other.release(userId);
+    });
     return (name, payload, ack) => {
       const kind = kindOf(name, payload);
-      const wait = this.take(perConnection[kind], this.perUser[kind], userId);
+      const wait = this.take(perConnection[kind], perUser[kind]);
       if (wait === 0) return true;
       this.refuse(name, ack, rateLimited(`too many ${WHAT[kind]}; ${retryHint(wait)}`));
       return false;
@@ -137,11 +148,11 @@ export class SocketIoAbuseGuard {
   }
 
   /** One token from the connection's bucket and one from the user's: 0, or ms to wait. The clock is read once. */
-  private take(connection: TokenBucket, users: KeyedTokenBuckets, userId: string): number {
+  private take(connection: TokenBucket, user: TokenBucket): number {
     const now = (this.now ?? monotonic)();
     const connectionWait = connection.take(now);
     if (connectionWait > 0) return connectionWait;
-    const userWait = users.take(userId, now);
+    const userWait = user.take(now);
     if (userWait > 0) connection.refund();
     return userWait;
   }

@@ -26,6 +26,7 @@ import { badRequest, internal, tokenExpired, unauthorized, type EcbError } from 
 import type { User, UserIdentity } from '../../domain/user.js';
 import { TOKENS } from '../../tokens.js';
 import type { InFlightOperations } from '../in-flight-operations.js';
+import { compiledRequest } from '../compiled-checks.js';
 import { describeCause } from '../observability/describe-cause.js';
 import type { Logger } from '../observability/pino-logger.js';
 import type { PromMetrics } from '../observability/prom-metrics.js';
@@ -49,6 +50,9 @@ type Decoder<A> = (payload: unknown) => E.Either<EcbError, A>;
 /** One event ECB serves: its payload decoded, then one use-case run as the request's actor. */
 type Handler = (actor: Actor, payload: unknown) => Promise<E.Either<EcbError, unknown>>;
 
+/** An event ECB serves: its name, its handler, and the counter of its successes (kept at hand: PromMetrics.operationCounter). */
+type Operation = readonly [event: string, handle: Handler, succeeded: () => void];
+
 const HandshakeAuthCodec = t.partial({ userToken: t.string, accessToken: t.string });
 
 /**
@@ -61,7 +65,7 @@ export class SocketIoClientEvents {
   /** Rate limits, connection caps and event-name filtering (docs/security.md#rate-limits-and-connection-caps). */
   private readonly guard: SocketIoAbuseGuard;
   /** The events ECB serves, built once for every connection: nothing per event but the request itself. */
-  private readonly operations: ReadonlyArray<readonly [string, Handler]>;
+  private readonly operations: readonly Operation[];
   /** Their names, to answer an event ECB does not serve. */
   private readonly served: ReadonlySet<string>;
   /** The answer to an event ECB does not serve, sent with an ack. */
@@ -84,7 +88,7 @@ export class SocketIoClientEvents {
     @inject(TOKENS.SendMessage) private readonly sendMessage: SendMessage,
   ) {
     this.guard = new SocketIoAbuseGuard(config, metrics);
-    const operations: Array<readonly [string, Handler]> = [];
+    const operations: Operation[] = [];
     // decoded input feeds the use-case; a decoding failure answers at once
     const serve = <A>(event: string, decode: Decoder<A>, run: (actor: Actor, request: A) => TaskEither<EcbError, unknown>): void => {
       operations.push([
@@ -93,15 +97,17 @@ export class SocketIoClientEvents {
           const input = decode(payload);
           return E.isLeft(input) ? Promise.resolve(input) : run(actor, input.right)();
         },
+        metrics.operationCounter(event, 'socket', 'OK'),
       ]);
     };
     const decodePaging = decodeRequest(PagingRequestCodec);
     serve('getContacts', (payload) => decodePaging(payload ?? {}), (actor, r) => this.listContacts.execute(actor, r));
     serve('getThreads', (payload) => decodePaging(payload ?? {}), (actor, r) => this.listThreads.execute(actor, r));
-    serve('createThread', decodeRequest(CreateThreadRequestCodec), (actor, r) => this.createThread.execute(actor, r));
-    serve('getThread', decodeRequest(GetThreadRequestCodec), (actor, r) => this.openThread.execute(actor, r));
-    serve('leaveThread', decodeRequest(LeaveThreadRequestCodec), (actor, r) => this.leaveThread.execute(actor, r));
-    serve('sendMessage', decodeRequest(SendMessageRequestCodec), (actor, r) => this.sendMessage.execute(actor, r));
+    // the others with their compiled checks first (paging has no required property: compiled-checks.ts)
+    serve('createThread', compiledRequest(CreateThreadRequestCodec), (actor, r) => this.createThread.execute(actor, r));
+    serve('getThread', compiledRequest(GetThreadRequestCodec), (actor, r) => this.openThread.execute(actor, r));
+    serve('leaveThread', compiledRequest(LeaveThreadRequestCodec), (actor, r) => this.leaveThread.execute(actor, r));
+    serve('sendMessage', compiledRequest(SendMessageRequestCodec), (actor, r) => this.sendMessage.execute(actor, r));
     this.operations = operations;
     this.served = new Set(operations.map(([event]) => event));
     this.unknownEvent = E.left(badRequest(`unknown event; ECB serves ${[...this.served].join(', ')}`));
@@ -158,9 +164,9 @@ export class SocketIoClientEvents {
       this.metrics.connectionClosed();
     });
     if (state.session !== undefined) socket.emit('session', state.session);
-    const gate = this.guard.eventGate(state.identity.user.userId);
+    const gate = this.guard.eventGate(socket, state.identity.user.userId);
     const refuseFrom = requestsRefusedFrom(state.identity.expiresAt, this.clock.nowSeconds(), this.config.clockToleranceSeconds);
-    for (const [event, operation] of this.operations) this.on(socket, state, gate, refuseFrom, event, operation);
+    for (const operation of this.operations) this.on(socket, state, gate, refuseFrom, operation);
     socket.onAny((event: unknown, ...args: unknown[]) => this.onUnknown(socket, gate, event, args));
   }
 
@@ -185,7 +191,7 @@ export class SocketIoClientEvents {
    * from `refuseFrom` on (the user token's expiry) are refused and the
    * socket is disconnected (ECB-SPEC §2).
    */
-  private on(socket: Socket, state: ConnectionState, gate: EventGate, refuseFrom: number, event: string, handle: Handler): void {
+  private on(socket: Socket, state: ConnectionState, gate: EventGate, refuseFrom: number, [event, handle, succeeded]: Operation): void {
     const { user } = state.identity;
     const { credential } = state;
     const subscriber = socket.id;
@@ -212,7 +218,12 @@ export class SocketIoClientEvents {
       void handled.then(
         (result) => {
           this.inFlight.end();
-          this.answer(socket, event, ack, result);
+          if (E.isRight(result)) {
+            succeeded();
+            ack({ ok: true, data: result.right });
+          } else {
+            this.answer(socket, event, ack, result);
+          }
         },
         (cause: unknown) => {
           this.inFlight.end();

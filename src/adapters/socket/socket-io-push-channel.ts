@@ -28,12 +28,20 @@ import { SocketIoHub } from './socket-io-hub.js';
 export class SocketIoPushChannel implements PushChannel {
   private pending: Array<() => void> = [];
   private readonly flushPending = (): void => this.flush();
+  /** The push counters, each series kept at hand (PromMetrics.pushCounter). */
+  private readonly pushedMessage: () => void;
+  private readonly pushedTyping: () => void;
+  private readonly pushedThread: () => void;
 
   constructor(
     @inject(TOKENS.SocketServer) private readonly hub: SocketIoHub,
     @inject(TOKENS.Metrics) private readonly metrics: PromMetrics,
     @inject(TOKENS.Logger) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.pushedMessage = metrics.pushCounter('message');
+    this.pushedTyping = metrics.pushCounter('typing');
+    this.pushedThread = metrics.pushCounter('thread');
+  }
 
   async subscribe(subscriber: SubscriberId, threadId: string): Promise<void> {
     this.flush();
@@ -51,7 +59,7 @@ export class SocketIoPushChannel implements PushChannel {
     this.later(() => {
       const room = this.hub.io.to(threadRoom(threadId));
       (except === undefined ? room : room.except(except)).emit('message', { threadId, message });
-      this.metrics.pushed('message');
+      this.pushedMessage();
     });
   }
 
@@ -63,7 +71,7 @@ export class SocketIoPushChannel implements PushChannel {
     this.later(() => {
       const room = this.hub.io.to(threadRoom(threadId));
       (except === undefined ? room : room.except(except)).emit('typing', { threadId, ...typing });
-      this.metrics.pushed('typing');
+      this.pushedTyping();
     });
   }
 
@@ -71,7 +79,7 @@ export class SocketIoPushChannel implements PushChannel {
     if (userIds.length === 0) return;
     this.later(() => {
       this.hub.io.to(userIds.map(userRoom)).emit('thread', { thread });
-      this.metrics.pushed('thread');
+      this.pushedThread();
     });
   }
 

@@ -51,6 +51,28 @@ describe('abuse: token buckets', () => {
     expect(buckets.size).to.equal(1);
   });
 
+  it('shares a held bucket with take(key), keeps it past the sweep while held, and forgets it once released', () => {
+    const buckets = new KeyedTokenBuckets({ perSecond: 1, burst: 1 }, clock);
+    const held = buckets.hold('alice');
+    const again = buckets.hold('alice');
+    expect(again).to.equal(held);
+    expect(held.take(now)).to.equal(0);
+    expect(buckets.take('alice')).to.equal(1_000); // the same bucket, emptied through the holder
+    now = 61_000;
+    expect(buckets.take('bob')).to.equal(0); // sweeps: alice's bucket is full again, but held
+    expect(buckets.size).to.equal(2);
+    buckets.release('alice');
+    now = 122_000;
+    expect(buckets.take('bob')).to.equal(0);
+    expect(buckets.size).to.equal(2); // one holder left
+    buckets.release('alice');
+    buckets.release('alice'); // one release too many changes nothing
+    now = 183_000;
+    expect(buckets.take('carol')).to.equal(0);
+    expect(buckets.size).to.equal(1);
+    expect(buckets.hold('alice')).to.not.equal(held); // forgotten: a new, full bucket
+  });
+
   it('gives a new key its whole burst, even on a clock that moves between reads', () => {
     // every read is 1 ms later: a bucket must not start later than the take that created it
     const ticking = (): number => (now += 1);

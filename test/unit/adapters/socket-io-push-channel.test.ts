@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as sinon from 'sinon';
 import type { Logger } from '../../../src/adapters/observability/pino-logger.js';
-import type { PromMetrics } from '../../../src/adapters/observability/prom-metrics.js';
+import { PromMetrics } from '../../../src/adapters/observability/prom-metrics.js';
 import type { SocketIoHub } from '../../../src/adapters/socket/socket-io-hub.js';
 import { SocketIoPushChannel } from '../../../src/adapters/socket/socket-io-push-channel.js';
 import { aMessage, aThread } from '../../support/builders.js';
@@ -53,7 +53,7 @@ describe('SocketIoPushChannel', () => {
     };
     const hub = { io, canReachAllNodes: () => otherNodesReachable, handedToAllNodes } as unknown as SocketIoHub;
     logger = { error: sinon.spy() };
-    push = new SocketIoPushChannel(hub, { pushed: () => undefined } as unknown as PromMetrics, logger as unknown as Logger);
+    push = new SocketIoPushChannel(hub, new PromMetrics({ defaultMetrics: false }), logger as unknown as Logger);
   });
 
   it('sends nothing in the tick of the push, then everything in the order it was pushed', async () => {
