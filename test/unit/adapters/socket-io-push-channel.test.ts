@@ -16,6 +16,8 @@ import { leftOf, rightOf } from '../domain/expect-either.js';
  */
 describe('SocketIoPushChannel', () => {
   let log: string[];
+  /** The payload of each push, in the order sent. */
+  let payloads: unknown[];
   let joins: string[];
   let failEmits: boolean;
   /** What had reached Socket.IO each time the hub was asked to confirm the hand-over to every node. */
@@ -28,6 +30,7 @@ describe('SocketIoPushChannel', () => {
 
   beforeEach(() => {
     log = [];
+    payloads = [];
     joins = [];
     failEmits = false;
     confirmations = [];
@@ -45,7 +48,21 @@ describe('SocketIoPushChannel', () => {
       to: (rooms: string | string[]) => target(rooms),
       in: (room: string) => target(room),
       local: { in: (room: string) => target(`${room} (this node)`) },
-      sockets: { sockets: new Map([['s1', socket]]) },
+      sockets: {
+        sockets: new Map([['s1', socket]]),
+        // where every push goes: one packet to the namespace's adapter, as BroadcastOperator.emit hands it
+        adapter: {
+          broadcast: (packet: { type: number; data: unknown[] }, opts: { rooms: Set<string>; except: Set<string>; flags: object }) => {
+            if (failEmits) throw new Error('emit failed');
+            expect(packet.type).to.equal(2); // socket.io-parser's PacketType.EVENT
+            expect(packet.data).to.have.length(2);
+            expect(opts.flags).to.deep.equal({});
+            const except = [...opts.except].join(',');
+            log.push(`${String(packet.data[0])} to ${[...opts.rooms].join(',')}${except ? ` except ${except}` : ''}`);
+            payloads.push(packet.data[1]);
+          },
+        },
+      },
     };
     const handedToAllNodes = async (): Promise<void> => {
       confirmations.push([...log]);
@@ -63,6 +80,11 @@ describe('SocketIoPushChannel', () => {
     expect(log).to.deep.equal([]);
     await nextTick();
     expect(log).to.deep.equal(['message to thread:t1 except s9', 'typing to thread:t1', 'thread to user:u1,user:u2']);
+    expect(payloads).to.deep.equal([
+      { threadId: 't1', message: aMessage() },
+      { threadId: 't1', userId: 'u1', isTyping: true },
+      { thread: aThread({ threadId: 't1' }) },
+    ]);
   });
 
   it('sends what is pending before a socket joins or leaves a room, so room changes keep their order', async () => {
