@@ -7,9 +7,10 @@ import { jsonSchemaOf, type JsonSchema } from '../openapi/json-schema.js';
 
 /**
  * Strings measured as io-ts measures them (`.length`, UTF-16 units), not in
- * code points: a length limit then accepts exactly what the codec's refinement does.
+ * code points: a length limit then accepts exactly what the codec's
+ * refinement does. (ajv logs `unicode` as deprecated, though it honours it:
+ * its logger is off; a strict-mode problem still throws.)
  */
-// (ajv logs that option as deprecated, though it still honours it: its logger is off; strict mode throws anyway)
 const ajv = new Ajv2020({ strict: true, allErrors: false, unicode: false, logger: false });
 
 /**
@@ -21,9 +22,10 @@ const ajv = new Ajv2020({ strict: true, allErrors: false, unicode: false, logger
  * it accepts is answered as itself (the codecs here only check); any other
  * goes to the codec, whose errors name what did not match.
  *
- * For parsed JSON, where the schema and the codec accept exactly the same
- * values (property-tested in test/unit/adapters/compiled-checks.test.ts; they
- * differ only on values JSON cannot carry, such as NaN or undefined).
+ * For parsed JSON: there the schema and the codec accept exactly the same
+ * values (property-tested in test/unit/adapters/backend-answers.test.ts and
+ * compiled-checks.test.ts; they differ only on values JSON cannot carry,
+ * such as NaN or undefined).
  */
 export const compiledFirst = <C extends t.Mixed>(codec: C): ((value: unknown) => t.Validation<t.TypeOf<C>>) => {
   const accepts = ajv.compile(jsonSchemaOf(codec, true));

@@ -42,23 +42,23 @@ class PromClientCounting {
 }
 
 type Call =
-  | { readonly call: 'operation'; readonly operation: string; readonly transport: 'socket' | 'rest' | 'server'; readonly outcome: Outcome }
+  | { readonly call: 'operation'; readonly operation: string; readonly transport: 'socket' | 'rest' | 'server'; readonly outcome: Outcome; readonly kept: boolean }
   | { readonly call: 'onCall'; readonly operation: string; readonly outcome: Outcome; readonly seconds: number }
-  | { readonly call: 'pushed'; readonly kind: 'message' | 'typing' | 'thread' | 'disconnect' }
+  | { readonly call: 'pushed'; readonly kind: 'message' | 'typing' | 'thread' | 'disconnect'; readonly kept: boolean }
   | { readonly call: 'scrape' };
 
 const operation = fc.constantFrom('sendMessage', 'getThread', 'createThread', 'addThreadMessage');
 const outcome = fc.constantFrom<Outcome>('OK', 'FORBIDDEN', 'BAD_REQUEST', 'BACKEND_ERROR');
 const BOUNDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const call: fc.Arbitrary<Call> = fc.oneof(
-  fc.record({ call: fc.constant('operation' as const), operation, transport: fc.constantFrom('socket' as const, 'rest' as const, 'server' as const), outcome }),
+  fc.record({ call: fc.constant('operation' as const), operation, transport: fc.constantFrom('socket' as const, 'rest' as const, 'server' as const), outcome, kept: fc.boolean() }),
   fc.record({
     call: fc.constant('onCall' as const),
     operation,
     outcome,
     seconds: fc.oneof(fc.constantFrom(0, ...BOUNDS), fc.double({ min: 0, max: 20, noNaN: true }), fc.double({ min: 0, max: 0.2, noNaN: true })),
   }),
-  fc.record({ call: fc.constant('pushed' as const), kind: fc.constantFrom('message' as const, 'typing' as const, 'thread' as const, 'disconnect' as const) }),
+  fc.record({ call: fc.constant('pushed' as const), kind: fc.constantFrom('message' as const, 'typing' as const, 'thread' as const, 'disconnect' as const), kept: fc.boolean() }),
   fc.constant({ call: 'scrape' as const }),
 );
 
@@ -81,13 +81,27 @@ describe('PromMetrics', () => {
             expect(JSON.stringify((await ours.registry.getMetricsAsJSON()).filter((m) => m.name !== 'ecb_connections' && m.name !== 'ecb_backend_circuit_state')))
               .to.equal(JSON.stringify(await reference.registry.getMetricsAsJSON()));
           };
+          // `kept`: counted through a counter kept per series (operationCounter, pushCounter), made at its
+          // first use here and reused after, as ECB's handlers and push channel keep theirs
+          const counters = new Map<string, () => void>();
+          const kept = (key: string, make: () => () => void): void => {
+            let counter = counters.get(key);
+            if (counter === undefined) counters.set(key, (counter = make()));
+            counter();
+          };
           for (const c of calls) {
-            if (c.call === 'operation') {
+            if (c.call === 'operation' && c.kept) {
+              kept(`${c.operation}/${c.transport}/${c.outcome}`, () => ours.operationCounter(c.operation, c.transport, c.outcome));
+              reference.operation(c.operation, c.transport, c.outcome);
+            } else if (c.call === 'operation') {
               ours.operation(c.operation, c.transport, c.outcome);
               reference.operation(c.operation, c.transport, c.outcome);
             } else if (c.call === 'onCall') {
               ours.onCall(c.operation, c.outcome, c.seconds);
               reference.onCall(c.operation, c.outcome, c.seconds);
+            } else if (c.call === 'pushed' && c.kept) {
+              kept(c.kind, () => ours.pushCounter(c.kind));
+              reference.pushed(c.kind);
             } else if (c.call === 'pushed') {
               ours.pushed(c.kind);
               reference.pushed(c.kind);
