@@ -97,10 +97,14 @@ export class KeyedTokenBuckets {
 
   /**
    * The bucket of `key`, kept (never forgotten) until as many `release`s as
-   * `hold`s: the same bucket `take(key)` takes from.
+   * `hold`s: the same bucket `take(key)` takes from. Sweeps as `take` does:
+   * a caller that only holds (each connection) must still let released,
+   * full buckets be forgotten.
    */
   hold(key: string): TokenBucket {
-    const entry = this.entry(key, this.now());
+    const now = this.now();
+    this.sweepNow(now);
+    const entry = this.entry(key, now);
     entry.holders++;
     return entry.bucket;
   }

@@ -68,8 +68,8 @@ export class SocketIoClientEvents {
   private readonly operations: readonly Operation[];
   /** Their names, to answer an event ECB does not serve. */
   private readonly served: ReadonlySet<string>;
-  /** The answer to an event ECB does not serve, sent with an ack. */
-  private readonly unknownEvent: E.Either<EcbError, never>;
+  /** The refusal of an event ECB does not serve, sent with an ack. */
+  private readonly unknownEvent: EcbError;
 
   constructor(
     @inject(TOKENS.SocketServer) private readonly hub: SocketIoHub,
@@ -110,7 +110,7 @@ export class SocketIoClientEvents {
     serve('sendMessage', compiledRequest(SendMessageRequestCodec), (actor, r) => this.sendMessage.execute(actor, r));
     this.operations = operations;
     this.served = new Set(operations.map(([event]) => event));
-    this.unknownEvent = E.left(badRequest(`unknown event; ECB serves ${[...this.served].join(', ')}`));
+    this.unknownEvent = badRequest(`unknown event; ECB serves ${[...this.served].join(', ')}`);
   }
 
   install(): void {
@@ -181,7 +181,7 @@ export class SocketIoClientEvents {
     const last = args[args.length - 1];
     if (typeof last !== 'function') return;
     const ack = last as Ack;
-    if (gate(UNKNOWN_EVENT, undefined, ack)) this.answer(socket, UNKNOWN_EVENT, ack, this.unknownEvent);
+    if (gate(UNKNOWN_EVENT, undefined, ack)) this.refuse(socket, UNKNOWN_EVENT, ack, this.unknownEvent);
   }
 
   /**
@@ -201,7 +201,7 @@ export class SocketIoClientEvents {
       const payload = args.length > (ack === undefined ? 0 : 1) ? args[0] : undefined;
       if (!gate(event, payload, ack) || ack === undefined) return;
       if (this.clock.nowSeconds() >= refuseFrom) {
-        this.answer(socket, event, ack, E.left(tokenExpired('the user token has expired; reconnect with a fresh one')));
+        this.refuse(socket, event, ack, tokenExpired('the user token has expired; reconnect with a fresh one'));
         socket.disconnect(true);
         return;
       }
@@ -222,24 +222,19 @@ export class SocketIoClientEvents {
             succeeded();
             ack({ ok: true, data: result.right });
           } else {
-            this.answer(socket, event, ack, result);
+            this.refuse(socket, event, ack, result.left);
           }
         },
         (cause: unknown) => {
           this.inFlight.end();
-          this.answer(socket, event, ack, E.left(internal('the operation failed', cause)));
+          this.refuse(socket, event, ack, internal('the operation failed', cause));
         },
       );
     });
   }
 
-  private answer(socket: Socket, event: string, ack: Ack, result: E.Either<EcbError, unknown>): void {
-    if (E.isRight(result)) {
-      this.metrics.operation(event, 'socket', 'OK');
-      ack({ ok: true, data: result.right });
-      return;
-    }
-    const error = result.left;
+  /** An event answered with an error (a success is acked and counted in its handler). */
+  private refuse(socket: Socket, event: string, ack: Ack, error: EcbError): void {
     this.metrics.operation(event, 'socket', error._tag);
     if (isServerSideFailure(error)) {
       this.logger.warn({ event, socketId: socket.id, code: error._tag, cause: describeCause(error.cause) }, error.message);
