@@ -50,7 +50,7 @@ const P = quick
 if (option('--rounds') !== undefined) P.rounds = P.targetRounds = Number(option('--rounds'));
 // The chat, fan-out and backend groups keep one load-generator session per server open and take
 // turns, phase by phase, in slices: each phase's window is cut into `slices` windows of
-// measureMs / slices (the fan-out's is not: see its group), and the servers run theirs one after
+// measureMs / slices (the fan-out's are not: see its group), and the servers run theirs one after
 // the other, in an order that rotates each slice (A B C, B C A, C A B). A server's figure for the
 // round adds its slices up (CPU and messages summed, latencies pooled). The machine is shared and
 // its speed drifts over seconds: a server's 6-s window taken in one piece could fall into a slow
@@ -88,12 +88,14 @@ const GROUPS = [
   },
   {
     group: 'fanout',
-    // one piece per phase and server: the 1,000-member thread's conflated `thread` event goes out about
-    // every 3 s, two of them in a 6-s window after a 1-s warm-up; 2-s slices would catch 0 to 3
+    // 6-s pieces: the 1,000-member thread's conflated `thread` event goes out about every 3 s, two of
+    // them in a 6-s piece after a warm-up; 2-s slices would catch 0 to 3. The 10/s phase, whose CPU per
+    // delivery is a target, takes two such pieces per server, in turn (A B C, B C A): 60 messages in
+    // one piece left that figure to whatever the machine did in those 6 s (docs/benchmarks.md, finding 26)
     slices: 1,
     rounds: P.targetRounds,
     phases: [
-      { name: 'fan-out 10/s', mode: 'rate', rate: 10, senderCount: 4, ...timing },
+      { name: 'fan-out 10/s', mode: 'rate', rate: 10, senderCount: 4, ...timing, slices: 2, measureMs: Math.min(2, P.slices) * P.measureMs },
       { name: 'fan-out saturated', mode: 'saturated', window: 1, senderCount: 2, ...timing },
     ],
   },
@@ -326,7 +328,6 @@ const jobFor = (g, name, server, fixtureFile, stub) => ({
  */
 const runInterleaved = async ({ round, g, interleaved: names }, title, servers, stub, fixtureFile) => {
   const sessions = {};
-  const sliceCount = Math.min(P.slices, g.slices ?? P.slices);
   try {
     for (const name of names) {
       status(`${title}: connecting to ${name}`);
@@ -334,6 +335,8 @@ const runInterleaved = async ({ round, g, interleaved: names }, title, servers, 
     }
     const slices = Object.fromEntries(names.map((name) => [name, {}]));
     for (const [phaseIndex, p] of selectedPhases(g).entries()) {
+      // a phase's own slice count, else its group's, never more than the mode's (--quick: 1)
+      const sliceCount = Math.min(P.slices, p.slices ?? g.slices ?? P.slices);
       for (let s = 0; s < sliceCount; s += 1) {
         for (const name of names.map((_, i) => names[(i + s) % names.length])) {
           status(`${title}: ${p.name}, slice ${s + 1}/${sliceCount} on ${name}`);
