@@ -13,10 +13,16 @@
 // finding 14).
 //
 //   node bench/pipeline.mjs [--rounds N] [--messages M] [--pairs P] [--baseline DIR] [--cpu-prof DIR] [--node-args '...']
-//                           [--pollute KB] [--syscalls N]
+//                           [--pollute KB] [--syscalls N] [--alloc-prof DIR]
 //
 // --cpu-prof DIR writes each server process's CPU profile there (node --cpu-prof;
 // summarize one with bench/profile-summary.mjs).
+//
+// --alloc-prof DIR samples what each server process allocates over its measured messages
+// (V8's sampling heap profiler, one sample per 512 bytes on average, the objects the
+// collector has freed since included) and writes it there as <server>-<time>.heapprofile;
+// summarize one with bench/alloc-summary.mjs. The sampling slows the process: the µs per
+// message such a round prints are not comparable with others.
 //
 // --node-args '--flag ...' adds Node flags to every server process (after ECB's), for experiments.
 //
@@ -63,6 +69,7 @@ const role = process.env.PIPELINE_ROLE;
 const profileDir = args.includes('--cpu-prof') ? args[args.indexOf('--cpu-prof') + 1] : undefined;
 const POLLUTE_KB = option('--pollute', 0);
 const SYSCALLS = option('--syscalls', 0);
+const allocDir = args.includes('--alloc-prof') ? args[args.indexOf('--alloc-prof') + 1] : undefined;
 const extraNodeArgs = (args.includes('--node-args') ? args[args.indexOf('--node-args') + 1] : '').split(' ').filter(Boolean);
 
 if (role === undefined) {
@@ -89,6 +96,7 @@ if (role === undefined) {
         env: {
           ...process.env,
           PIPELINE_ROLE: server === 'C0' ? 'C' : server,
+          PIPELINE_NAME: server,
           PIPELINE_ECB: server === 'C0' ? join(baseline, 'dist') : fileURLToPath(new URL('../dist', import.meta.url)),
           PIPELINE_FIXTURE: fixture,
           ECB_LOG_LEVEL: 'warn',
@@ -236,10 +244,33 @@ if (role === undefined) {
     });
   for (const sender of senders) send(sender);
   await runFor(MESSAGES); // warm-up
+  const sampling = allocDir === undefined ? undefined : await startAllocationSampling();
   const start = process.cpuUsage();
   const from = acked;
   await runFor(MESSAGES);
   const used = process.cpuUsage(start);
+  if (sampling !== undefined) await sampling.stop(join(allocDir, `${process.env.PIPELINE_NAME}-${Date.now()}.heapprofile`), acked - from);
   process.stdout.write(JSON.stringify({ micros: (used.user + used.system) / (acked - from) }));
   process.exit(0);
+}
+
+/** V8's sampling heap profiler through the inspector, freed objects included: what a stretch of work allocates, by stack. */
+async function startAllocationSampling() {
+  const { Session } = await import('node:inspector/promises');
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 512,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  return {
+    async stop(file, operations) {
+      const { profile } = await session.post('HeapProfiler.stopSampling');
+      session.disconnect();
+      mkdirSync(allocDir, { recursive: true });
+      writeFileSync(file, JSON.stringify({ ...profile, operations }));
+    },
+  };
 }
