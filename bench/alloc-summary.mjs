@@ -4,27 +4,18 @@
 // (bench/lib/lean-relay.mjs), inclusively (each sample counted once per function on its stack).
 //   node bench/alloc-summary.mjs <file>.heapprofile [top]
 import { readFileSync } from 'node:fs';
+import { frameName, isOwnName } from './lib/profile-frames.mjs';
 
 const [file, top = '30'] = process.argv.slice(2);
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 const perOperation = (bytes) => bytes / profile.operations;
 
-const area = (url) => {
-  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-  if (m) return m[1];
-  if (url.includes('/dist/src/')) return `ecb:${url.split('/dist/src/')[1]}`;
-  if (url.includes('/bench/')) return `bench/${url.split('/bench/')[1]}`;
-  return url === '' ? '(native)' : url;
-};
-const nameOf = (frame) => `${frame.functionName || '(anonymous)'}  ${area(frame.url)}:${frame.lineNumber + 1}`;
-const isOwn = (frame) => frame.url.includes('/dist/src/') || frame.url.includes('/bench/lib/lean-relay.mjs');
-
 const self = new Map();
 const inclusive = new Map();
 let total = 0;
 const walk = (node, stack) => {
-  const name = nameOf(node.callFrame);
-  const here = isOwn(node.callFrame) && !stack.includes(name) ? [...stack, name] : stack;
+  const name = frameName(node.callFrame);
+  const here = isOwnName(name) && !stack.includes(name) ? [...stack, name] : stack;
   if (node.selfSize > 0) {
     total += node.selfSize;
     self.set(name, (self.get(name) ?? 0) + node.selfSize);

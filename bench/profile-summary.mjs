@@ -6,6 +6,7 @@
 // can be written down.
 //   node bench/profile-summary.mjs <file>.cpuprofile [top] [--per N]
 import { readFileSync } from 'node:fs';
+import { areaOf, frameName, isOwnName } from './lib/profile-frames.mjs';
 
 const args = process.argv.slice(2);
 const perIndex = args.indexOf('--per');
@@ -17,25 +18,14 @@ const self = new Map();
 const dt = profile.timeDeltas;
 profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (dt[i] ?? 0)));
 const total = [...self.values()].reduce((a, b) => a + b, 0);
-const where = (url) => {
-  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-  if (m) return m[1];
-  if (url.includes('/dist/src/')) return 'ecb:' + url.split('/dist/src/')[1].split('/').slice(0, 2).join('/');
-  return url === '' ? '(native/gc/idle)' : url.startsWith('node:') ? 'node-core' : url;
-};
-/** A function as the views name it: ECB's by its file under dist/src, the others by package or area. */
-const keyOf = (id) => {
-  const { callFrame: c } = byId.get(id);
-  const file = c.url.includes('/dist/src/') ? `ecb:${c.url.split('/dist/src/')[1]}` : where(c.url);
-  return `${c.functionName || '(anonymous)'}  ${file}:${c.lineNumber + 1}`;
-};
+const keyOf = (id) => frameName(byId.get(id).callFrame);
 const fn = new Map();
 const pkg = new Map();
 for (const [id, us] of self) {
   const { callFrame: c } = byId.get(id);
   const key = keyOf(id);
   fn.set(key, (fn.get(key) ?? 0) + us);
-  pkg.set(where(c.url), (pkg.get(where(c.url)) ?? 0) + us);
+  pkg.set(areaOf(c.url), (pkg.get(areaOf(c.url)) ?? 0) + us);
 }
 const show = (title, map, n) => {
   console.log(`\n${title}`);
@@ -58,7 +48,7 @@ if (per !== undefined) {
     for (const key of seen) inclusive.set(key, (inclusive.get(key) ?? 0) + us);
   }
   console.log(`\ninclusive time of ECB's functions (or B's, bench/lib/lean-relay.mjs), µs per operation (${per} operations; ${(total / per).toFixed(2)} µs per operation in all)`);
-  for (const [k, us] of [...inclusive].filter(([k]) => k.includes(' ecb:') || k.includes('lean-relay')).sort((a, b) => b[1] - a[1]).slice(0, Number(top))) {
+  for (const [k, us] of [...inclusive].filter(([k]) => isOwnName(k)).sort((a, b) => b[1] - a[1]).slice(0, Number(top))) {
     console.log(`${(us / per).toFixed(2).padStart(7)}  ${k}`);
   }
 }
